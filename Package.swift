@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "TokenForge",
+    products: [
+        .executable(name: "tokenforge", targets: ["tokenforge"]),
+        .library(name: "OTPCore", targets: ["OTPCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "OTPCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "tokenforge",
+            dependencies: [
+                "OTPCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "otp-bench",
+            dependencies: ["OTPCore"],
+            path: "bench/otp-bench"
+        ),
+        .testTarget(
+            name: "OTPCoreTests",
+            dependencies: [
+                "OTPCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "TokenForgeCLITests",
+            dependencies: ["OTPCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,9 @@
+/// Compares two byte sequences in time that depends only on their lengths.
+func constantTimeEqual<A: Collection<UInt8>, B: Collection<UInt8>>(_ lhs: A, _ rhs: B) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    var difference: UInt8 = 0
+    for (left, right) in zip(lhs, rhs) {
+        difference |= left ^ right
+    }
+    return difference == 0
+}

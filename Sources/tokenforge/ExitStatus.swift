@@ -1,0 +1,34 @@
+/// The process exit statuses of every tokenforge command.
+enum ExitStatus: Int32, CaseIterable {
+    case success = 0
+    case codeRejected = 1
+    case usage = 64
+    case badInput = 65
+    case noInput = 66
+    case cannotWrite = 73
+
+    var meaning: String {
+        switch self {
+        case .success: "success"
+        case .codeRejected: "the code is not valid (verify), or was already used"
+        case .usage: "wrong options or arguments"
+        case .badInput: "malformed input: otpauth URI, Base32, code or parameter"
+        case .noInput: "no credential given, or an input file cannot be read"
+        case .cannotWrite: "an output file cannot be written"
+        }
+    }
+
+    static var helpText: String {
+        "Exit status:\n" + allCases.map { "  \($0.rawValue)\t\($0.meaning)" }.joined(separator: "\n")
+    }
+}
+
+/// A failure the user can act on, with the exit status it maps to.
+struct CLIFailure: Error {
+    let status: ExitStatus
+    let message: String
+
+    static func badInput(_ message: String) -> CLIFailure { CLIFailure(status: .badInput, message: message) }
+    static func noInput(_ message: String) -> CLIFailure { CLIFailure(status: .noInput, message: message) }
+    static func usage(_ message: String) -> CLIFailure { CLIFailure(status: .usage, message: message) }
+}
