@@ -13,9 +13,14 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "OTPCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CLibCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "tokenforge",
@@ -33,6 +38,7 @@ let package = Package(
             name: "OTPCoreTests",
             dependencies: [
                 "OTPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -7,3 +7,12 @@ func constantTimeEqual<A: Collection<UInt8>, B: Collection<UInt8>>(_ lhs: A, _ r
     }
     return difference == 0
 }
+
+/// Compares two codes without a data-dependent branch.
+func constantTimeEqual(_ lhs: UInt64, _ rhs: UInt64) -> Bool {
+    var difference = lhs ^ rhs
+    difference |= difference >> 32
+    difference |= difference >> 16
+    difference |= difference >> 8
+    return UInt8(truncatingIfNeeded: difference) == 0
+}

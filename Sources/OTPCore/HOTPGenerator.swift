@@ -1,9 +1,7 @@
-import Crypto
-
 /// Computes HOTP values (RFC 4226 §5.3) for one secret, algorithm and length.
 ///
-/// The HMAC key schedule (inner and outer padded keys) is computed once, at initialisation, so
-/// each code costs only the hashing of the counter.
+/// The HMAC key's padded blocks are hashed once, at initialisation, so each code costs only the
+/// hashing of the counter and of the inner digest.
 public struct HOTPGenerator: Sendable {
     /// Code lengths this generator produces (RFC 4226 §5.3 requires at least 6).
     public static let supportedDigits = 6...10
@@ -18,7 +16,7 @@ public struct HOTPGenerator: Sendable {
         guard secret.byteCount > 0 else { throw .emptySecret }
         self.algorithm = algorithm
         self.digits = digits
-        self.keyedMAC = KeyedMAC(algorithm: algorithm, key: secret.key)
+        self.keyedMAC = KeyedMAC(algorithm: algorithm, secret: secret)
         var modulus: UInt64 = 1
         for _ in 0..<digits { modulus *= 10 }
         self.modulus = modulus
@@ -36,6 +34,17 @@ public struct HOTPGenerator: Sendable {
         UInt64(truncatedValue(counter: counter)) % modulus
     }
 
+    /// The number a code of exactly `digits` ASCII digits stands for; nil for any other text.
+    func numericValue(of code: String) -> UInt64? {
+        guard code.utf8.count == digits else { return nil }
+        var value: UInt64 = 0
+        for byte in code.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
     /// The 31-bit dynamic truncation of HMAC(secret, counter) (RFC 4226 §5.3 steps 1–2).
     func truncatedValue(counter: UInt64) -> UInt32 {
         var message = counter.bigEndian
@@ -43,38 +52,37 @@ public struct HOTPGenerator: Sendable {
     }
 }
 
-/// An HMAC with its key already absorbed; copying it reuses the precomputed pads.
+/// HMAC keyed once for the generator's algorithm.
 private enum KeyedMAC: Sendable {
-    case sha1(HMAC<Insecure.SHA1>)
-    case sha256(HMAC<SHA256>)
-    case sha512(HMAC<SHA512>)
+    case sha1(PrecomputedHMAC<SHA1Midstate>)
+    case sha256(PrecomputedHMAC<SHA256Midstate>)
+    case sha512(PrecomputedHMAC<SHA512Midstate>)
 
-    init(algorithm: OTPAlgorithm, key: SymmetricKey) {
-        switch algorithm {
-        case .sha1: self = .sha1(HMAC(key: key))
-        case .sha256: self = .sha256(HMAC(key: key))
-        case .sha512: self = .sha512(HMAC(key: key))
+    init(algorithm: OTPAlgorithm, secret: Secret) {
+        self = secret.withUnsafeBytes { key in
+            switch algorithm {
+            case .sha1: .sha1(PrecomputedHMAC(key: key))
+            case .sha256: .sha256(PrecomputedHMAC(key: key))
+            case .sha512: .sha512(PrecomputedHMAC(key: key))
+            }
         }
     }
 
     func truncatedMAC(of message: UnsafeRawBufferPointer) -> UInt32 {
         switch self {
-        case .sha1(let keyed): Self.truncate(keyed, message)
-        case .sha256(let keyed): Self.truncate(keyed, message)
-        case .sha512(let keyed): Self.truncate(keyed, message)
+        case .sha1(let mac): mac.authenticate(message, Self.truncate)
+        case .sha256(let mac): mac.authenticate(message, Self.truncate)
+        case .sha512(let mac): mac.authenticate(message, Self.truncate)
         }
     }
 
-    private static func truncate<H: HashFunction>(_ keyed: HMAC<H>, _ message: UnsafeRawBufferPointer) -> UInt32 {
-        var mac = keyed
-        mac.update(data: message)
-        return mac.finalize().withUnsafeBytes { digest in
-            let offset = Int(digest[digest.count - 1] & 0x0F)
-            return (UInt32(digest[offset]) & 0x7F) << 24
-                | UInt32(digest[offset + 1]) << 16
-                | UInt32(digest[offset + 2]) << 8
-                | UInt32(digest[offset + 3])
-        }
+    /// RFC 4226 §5.3 dynamic truncation to 31 bits.
+    private static func truncate(_ digest: UnsafeRawBufferPointer) -> UInt32 {
+        let offset = Int(digest[digest.count - 1] & 0x0F)
+        return (UInt32(digest[offset]) & 0x7F) << 24
+            | UInt32(digest[offset + 1]) << 16
+            | UInt32(digest[offset + 2]) << 8
+            | UInt32(digest[offset + 3])
     }
 }
 
@@ -83,12 +91,12 @@ extension HOTPGenerator {
     /// resynchronisation); every counter in the range is compared in constant time.
     public func match(_ code: String, from counter: UInt64, lookAhead: Int) -> UInt64? {
         precondition(lookAhead >= 0, "the look-ahead is a number of counters")
-        let candidate = Array(code.utf8)
+        guard let candidate = numericValue(of: code) else { return nil }
         var matched: UInt64?
         for offset in 0...UInt64(lookAhead) {
             let (next, overflow) = counter.addingReportingOverflow(offset)
             guard !overflow else { break }
-            if constantTimeEqual(Array(self.code(counter: next).utf8), candidate), matched == nil {
+            if constantTimeEqual(numericCode(counter: next), candidate), matched == nil {
                 matched = next
             }
         }

@@ -32,14 +32,13 @@ public struct TOTPVerifier: Sendable {
         _ code: String, at time: Int64, expectedDrift: Int = 0, lastAcceptedStep: UInt64? = nil
     ) throws(OTPParameterError) -> TOTPVerification {
         let clockStep = Int64(try generator.step(at: time))
-        let candidate = Array(code.utf8)
+        guard let candidate = generator.hotp.numericValue(of: code) else { return .rejected }
         var accepted: UInt64?
         var replayed: UInt64?
         for offset in -window...window {
             let step = clockStep + Int64(expectedDrift) + Int64(offset)
             guard step >= 0 else { continue }
-            let matches = constantTimeEqual(Array(generator.code(step: UInt64(step)).utf8), candidate)
-            guard matches else { continue }
+            guard constantTimeEqual(generator.hotp.numericCode(counter: UInt64(step)), candidate) else { continue }
             if let last = lastAcceptedStep, UInt64(step) <= last {
                 replayed = replayed ?? UInt64(step)
             } else {

@@ -1,3 +1,4 @@
+import Crypto
 import OTPCore
 import Testing
 
@@ -78,5 +79,36 @@ struct RFCVectorTests {
     @Test func algorithmNamesAreReadInAnyCase() throws {
         #expect(try OTPAlgorithm(name: "sha-256") == .sha256)
         #expect(try OTPAlgorithm(name: "Sha512") == .sha512)
+    }
+}
+
+/// Checks the precomputed-pad HMAC against swift-crypto's HMAC, an independent implementation,
+/// for keys shorter than, equal to and longer than each hash's block.
+struct HMACCrossCheckTests {
+    @Test(arguments: OTPAlgorithm.allCases)
+    func hotpValuesMatchSwiftCryptoHMAC(algorithm: OTPAlgorithm) throws {
+        var random = SplitMix64(seed: 2_104)
+        for keyLength in [1, 19, 20, 63, 64, 65, 127, 128, 129, 200] {
+            let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let counter = UInt64.random(in: 0...UInt64.max, using: &random)
+            let generator = try HOTPGenerator(secret: Secret(bytes: key), algorithm: algorithm, digits: 10)
+            #expect(generator.code(counter: counter) == Self.reference(key, counter, algorithm), "key length \(keyLength)")
+        }
+    }
+
+    static func reference(_ key: [UInt8], _ counter: UInt64, _ algorithm: OTPAlgorithm) -> String {
+        let message = withUnsafeBytes(of: counter.bigEndian) { Array($0) }
+        let symmetricKey = SymmetricKey(data: key)
+        let digest: [UInt8] =
+            switch algorithm {
+            case .sha1: Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: symmetricKey))
+            case .sha256: Array(HMAC<SHA256>.authenticationCode(for: message, using: symmetricKey))
+            case .sha512: Array(HMAC<SHA512>.authenticationCode(for: message, using: symmetricKey))
+            }
+        let offset = Int(digest.last! & 0x0F)
+        let value = (UInt32(digest[offset]) & 0x7F) << 24 | UInt32(digest[offset + 1]) << 16
+            | UInt32(digest[offset + 2]) << 8 | UInt32(digest[offset + 3])
+        let text = String(UInt64(value) % 10_000_000_000)
+        return String(repeating: "0", count: 10 - text.count) + text
     }
 }
