@@ -4,7 +4,9 @@ import OTPCore
 
 /// Where a command reads the credential it works on: a URI or a bare secret plus parameters.
 struct CredentialOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("An otpauth:// URI. It holds the secret: prefer --uri-file or TOKENFORGE_URI.", valueName: "URI"))
+    @Option(
+        help: ArgumentHelp(
+            "An otpauth:// URI. It holds the secret: prefer --uri-file or TOKENFORGE_URI.", valueName: "URI"))
     var uri: String?
 
     @Option(help: ArgumentHelp("Read the otpauth:// URI from FILE (\"-\" for standard input).", valueName: "FILE"))
@@ -22,7 +24,10 @@ struct CredentialOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With a bare secret: TOTP period in seconds (default 30).", valueName: "SECONDS"))
     var period: Int?
 
-    @Option(help: ArgumentHelp("HOTP counter: with a bare secret, use HOTP at this counter; with an hotp URI, override its counter.", valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "HOTP counter: with a bare secret, use HOTP at this counter; with an hotp URI, override its counter.",
+            valueName: "N"))
     var counter: UInt64?
 
     func validate() throws {
@@ -47,7 +52,8 @@ struct CredentialOptions: ParsableArguments {
         }
         if let text = environment["TOKENFORGE_URI"], !text.isEmpty {
             guard algorithm == nil, digits == nil, period == nil else {
-                throw CLIFailure.usage("--algorithm, --digits and --period apply to a bare secret; TOKENFORGE_URI sets them itself.")
+                throw CLIFailure.usage(
+                    "--algorithm, --digits and --period apply to a bare secret; TOKENFORGE_URI sets them itself.")
             }
             return try parseURI(text, origin: "TOKENFORGE_URI")
         }
@@ -55,14 +61,17 @@ struct CredentialOptions: ParsableArguments {
             return try credential(base32: text, origin: "TOKENFORGE_SECRET")
         }
         throw CLIFailure.noInput(
-            "no credential: give --uri-file FILE, --secret-file FILE (\"-\" reads standard input), or set TOKENFORGE_URI or TOKENFORGE_SECRET")
+            "no credential: give --uri-file FILE, --secret-file FILE (\"-\" reads standard input), or set TOKENFORGE_URI or TOKENFORGE_SECRET"
+        )
     }
 
     private func parseURI(_ text: String, origin: String) throws -> OTPAuthURI {
         do {
             let parsed = try OTPAuthURI(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines))
             guard let counter, case .hotp = parsed.kind else {
-                if counter != nil { throw CLIFailure.usage("--counter applies to HOTP, but \(origin) holds a TOTP URI.") }
+                if counter != nil {
+                    throw CLIFailure.usage("--counter applies to HOTP, but \(origin) holds a TOTP URI.")
+                }
                 return parsed
             }
             return try OTPAuthURI(

@@ -8,7 +8,9 @@ enum SecretInput {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             guard let contents = FileManager.default.contents(atPath: path) else {
-                throw CLIFailure.noInput("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")")
+                throw CLIFailure.noInput(
+                    "cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")"
+                )
             }
             data = contents
         }

@@ -19,9 +19,13 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var clock: TimeOptions
     @Option(help: "Steps accepted on each side of the current one (TOTP), or counters ahead (HOTP).")
     var window = 1
-    @Option(help: ArgumentHelp("The last accepted TOTP step: codes for it or earlier steps are replays.", valueName: "STEP"))
+    @Option(
+        help: ArgumentHelp("The last accepted TOTP step: codes for it or earlier steps are replays.", valueName: "STEP")
+    )
     var lastStep: UInt64?
-    @Option(help: ArgumentHelp("Drift recorded for this token, in steps: the window is centred on now plus this.", valueName: "STEPS"))
+    @Option(
+        help: ArgumentHelp(
+            "Drift recorded for this token, in steps: the window is centred on now plus this.", valueName: "STEPS"))
     var drift = 0
     @Flag(help: "Print a JSON object instead of text.") var json = false
 
@@ -49,7 +53,8 @@ struct VerifyCommand: ParsableCommand {
             let verifier = TOTPVerifier(generator: uri.totpGenerator!, window: window)
             let verification: TOTPVerification
             do {
-                verification = try verifier.verify(code, at: clock.time, expectedDrift: drift, lastAcceptedStep: lastStep)
+                verification = try verifier.verify(
+                    code, at: clock.time, expectedDrift: drift, lastAcceptedStep: lastStep)
             } catch {
                 throw CLIFailure.badInput("--at: \(error)")
             }

@@ -5,7 +5,9 @@ import Testing
 struct OTPAuthURITests {
     @Test func parsesTheKeyURIFormatExample() throws {
         let uri = try OTPAuthURI(
-            parsing: "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30")
+            parsing:
+                "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+        )
         #expect(uri.kind == .totp(period: 30))
         #expect(uri.issuer == "ACME Co")
         #expect(uri.account == "john.doe@email.com")
@@ -47,7 +49,8 @@ struct OTPAuthURITests {
             algorithm: .sha256, digits: 8)
         #expect(
             uri.uriString
-                == "otpauth://totp/ACME%20%26%20Co:Zo%C3%AB%20M%C3%BCller?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20%26%20Co&algorithm=SHA256&digits=8&period=30")
+                == "otpauth://totp/ACME%20%26%20Co:Zo%C3%AB%20M%C3%BCller?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20%26%20Co&algorithm=SHA256&digits=8&period=30"
+        )
     }
 
     @Test func descriptionRedactsTheSecret() throws {

@@ -17,7 +17,9 @@ struct OathtoolCrossCheckTests {
         var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             Case(
-                secret: (0..<Int.random(in: 10...64, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) },
+                secret: (0..<Int.random(in: 10...64, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                },
                 time: Int64.random(in: 0...4_102_444_800, using: &random),
                 algorithm: OTPAlgorithm.allCases.randomElement(using: &random)!,
                 digits: Int.random(in: 6...8, using: &random),
@@ -52,7 +54,9 @@ struct OathtoolCrossCheckTests {
     }
 
     static func oathtool(_ arguments: [String]) throws -> String {
-        guard let path = ["/usr/bin/oathtool", "/usr/local/bin/oathtool"].first(where: FileManager.default.isExecutableFile)
+        guard
+            let path = ["/usr/bin/oathtool", "/usr/local/bin/oathtool"].first(
+                where: FileManager.default.isExecutableFile)
         else {
             Issue.record("oathtool is missing: install Debian's oathtool package (scripts/test does)")
             return ""

@@ -3,7 +3,9 @@ import OTPCore
 import Testing
 
 struct RFCVectorTests {
-    static let rfc4226 = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"]
+    static let rfc4226 = [
+        "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489",
+    ]
 
     @Test("RFC 4226 Appendix D: HOTP-SHA1 for counters 0 to 9", arguments: Array(rfc4226.enumerated()))
     func hotpAppendixD(counter: Int, expected: String) throws {
@@ -24,7 +26,8 @@ struct RFCVectorTests {
         (1_111_111_111, .sha1, "14050471"), (1_111_111_111, .sha256, "67062674"), (1_111_111_111, .sha512, "99943326"),
         (1_234_567_890, .sha1, "89005924"), (1_234_567_890, .sha256, "91819424"), (1_234_567_890, .sha512, "93441116"),
         (2_000_000_000, .sha1, "69279037"), (2_000_000_000, .sha256, "90698825"), (2_000_000_000, .sha512, "38618901"),
-        (20_000_000_000, .sha1, "65353130"), (20_000_000_000, .sha256, "77737706"), (20_000_000_000, .sha512, "47863826"),
+        (20_000_000_000, .sha1, "65353130"), (20_000_000_000, .sha256, "77737706"),
+        (20_000_000_000, .sha512, "47863826"),
     ]
 
     @Test("RFC 6238 Appendix B: TOTP for every time and algorithm", arguments: rfc6238)
@@ -92,7 +95,8 @@ struct HMACCrossCheckTests {
             let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &random) }
             let counter = UInt64.random(in: 0...UInt64.max, using: &random)
             let generator = try HOTPGenerator(secret: Secret(bytes: key), algorithm: algorithm, digits: 10)
-            #expect(generator.code(counter: counter) == Self.reference(key, counter, algorithm), "key length \(keyLength)")
+            #expect(
+                generator.code(counter: counter) == Self.reference(key, counter, algorithm), "key length \(keyLength)")
         }
     }
 
@@ -106,7 +110,8 @@ struct HMACCrossCheckTests {
             case .sha512: Array(HMAC<SHA512>.authenticationCode(for: message, using: symmetricKey))
             }
         let offset = Int(digest.last! & 0x0F)
-        let value = (UInt32(digest[offset]) & 0x7F) << 24 | UInt32(digest[offset + 1]) << 16
+        let value =
+            (UInt32(digest[offset]) & 0x7F) << 24 | UInt32(digest[offset + 1]) << 16
             | UInt32(digest[offset + 2]) << 8 | UInt32(digest[offset + 3])
         let text = String(UInt64(value) % 10_000_000_000)
         return String(repeating: "0", count: 10 - text.count) + text

@@ -42,7 +42,8 @@ struct CodeCommandTests {
             ["code", "--json", "--digits", "8", "--at", "59"], environment: ["TOKENFORGE_SECRET": rfcSecret])
         #expect(
             result.stdout
-                == #"{"code":"94287082","secondsRemaining":1,"step":1,"type":"totp","validFrom":30,"validUntil":60}"# + "\n")
+                == #"{"code":"94287082","secondsRemaining":1,"step":1,"type":"totp","validFrom":30,"validUntil":60}"#
+                + "\n")
     }
 
     @Test func hotpURIsGiveTheCodeAtTheirCounter() throws {
@@ -72,7 +73,8 @@ struct CodeCommandTests {
     }
 
     @Test func aMalformedURINamesThePartAndHidesTheSecret() throws {
-        let result = try CLIRunner.run(["code", "--uri-file", "-"], stdin: "otpauth://totp/a?secret=\(rfcSecret)&digits=12")
+        let result = try CLIRunner.run(
+            ["code", "--uri-file", "-"], stdin: "otpauth://totp/a?secret=\(rfcSecret)&digits=12")
         #expect(result.status == 65)
         #expect(result.stderr.contains("digits=\"12\""))
         #expect(!result.stderr.contains(rfcSecret))

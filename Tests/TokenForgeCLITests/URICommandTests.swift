@@ -32,7 +32,8 @@ struct URICommandTests {
         #expect(result.stdout == "wrote alice to \(path)\n")
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let uri = try OTPAuthURI(parsing: try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .newlines))
+        let uri = try OTPAuthURI(
+            parsing: try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .newlines))
         #expect(uri.algorithm == .sha256)
         #expect(uri.secret.byteCount == 32)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["alice.uri"])
