@@ -22,6 +22,14 @@ let package = Package(
             name: "OTPCore",
             dependencies: ["CLibCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "TokenWire",
+            dependencies: ["OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "VirtualToken",
+            dependencies: ["TokenWire", "OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "tokenforge",
             dependencies: [
@@ -38,6 +46,18 @@ let package = Package(
             name: "OTPCoreTests",
             dependencies: [
                 "OTPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "TokenWireTests",
+            dependencies: ["TokenWire", "OTPCore"]
+        ),
+        .testTarget(
+            name: "VirtualTokenTests",
+            dependencies: [
+                "VirtualToken", "TokenWire", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

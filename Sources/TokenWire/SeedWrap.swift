@@ -1,0 +1,115 @@
+import Crypto
+import FoundationEssentials
+import OTPCore
+
+/// Seed encryption to a token's P-256 key (§7): ECDH with an ephemeral key, HKDF-SHA256, AES-256-GCM.
+///
+/// Wrapped seed = ephemeral public key (65 bytes, X9.63 uncompressed) ‖ ciphertext ‖ tag (16).
+/// The slot's parameters are authenticated data, so a sniffer can neither read the seed nor move
+/// it to another slot or algorithm.
+public enum SeedWrap {
+    static let hkdfInfo = Array("TokenForge seed wrap v1".utf8)
+    static let aadPrefix = Array("TokenForge seed v1".utf8)
+    static let publicKeySize = 65
+    static let tagSize = 16
+
+    /// Encrypts `secret` to `tokenKey` for a slot configured as `configuration`.
+    public static func wrap(
+        _ secret: Secret, to tokenKey: P256.KeyAgreement.PublicKey, slot: SlotIndex,
+        configuration: SlotConfiguration, ephemeralKey: P256.KeyAgreement.PrivateKey = .init()
+    ) throws -> [UInt8] {
+        let key = try derivedKey(
+            ephemeralPublic: ephemeralKey.publicKey, tokenPublic: tokenKey,
+            shared: try ephemeralKey.sharedSecretFromKeyAgreement(with: tokenKey))
+        let sealed = try secret.withUnsafeBytes { plaintext in
+            try AES.GCM.seal(
+                Array(plaintext), using: key, nonce: AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12)),
+                authenticating: authenticatedData(slot: slot, configuration: configuration))
+        }
+        return Array(ephemeralKey.publicKey.x963Representation) + Array(sealed.ciphertext) + Array(sealed.tag)
+    }
+
+    /// Decrypts a wrapped seed with the token's private key; nil when it does not authenticate.
+    public static func unwrap(
+        _ wrapped: [UInt8], with tokenKey: P256.KeyAgreement.PrivateKey, slot: SlotIndex,
+        configuration: SlotConfiguration
+    ) -> Secret? {
+        guard wrapped.count > publicKeySize + tagSize,
+            let ephemeral = try? P256.KeyAgreement.PublicKey(x963Representation: wrapped.prefix(publicKeySize)),
+            let shared = try? tokenKey.sharedSecretFromKeyAgreement(with: ephemeral),
+            let key = try? derivedKey(ephemeralPublic: ephemeral, tokenPublic: tokenKey.publicKey, shared: shared),
+            let box = try? AES.GCM.SealedBox(
+                nonce: AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12)),
+                ciphertext: wrapped[publicKeySize..<(wrapped.count - tagSize)], tag: wrapped.suffix(tagSize)),
+            let plaintext = try? AES.GCM.open(
+                box, using: key, authenticating: authenticatedData(slot: slot, configuration: configuration)),
+            SlotConfiguration.secretSizes.contains(plaintext.count)
+        else { return nil }
+        return Secret(bytes: plaintext)
+    }
+
+    private static func derivedKey(
+        ephemeralPublic: P256.KeyAgreement.PublicKey, tokenPublic: P256.KeyAgreement.PublicKey, shared: SharedSecret
+    ) throws -> SymmetricKey {
+        let salt = Array(ephemeralPublic.x963Representation) + Array(tokenPublic.x963Representation)
+        return shared.hkdfDerivedSymmetricKey(using: SHA256.self, salt: salt, sharedInfo: hkdfInfo, outputByteCount: 32)
+    }
+
+    static func authenticatedData(slot: SlotIndex, configuration: SlotConfiguration) -> [UInt8] {
+        aadPrefix + [slot.rawValue, configuration.kind.code, configuration.algorithm.code, UInt8(configuration.digits)]
+    }
+}
+
+/// The ATTEST response (§8): the token's key-agreement public key and serial, signed by the
+/// manufacturer's P-256 key over `"TokenForge attestation v1" ‖ len(serial) ‖ serial ‖ public key`.
+public struct Attestation: Equatable, Sendable {
+    public var serial: String
+    public var publicKey: [UInt8]
+    public var signature: [UInt8]
+
+    public init(serial: String, publicKey: [UInt8], signature: [UInt8]) {
+        self.serial = serial
+        self.publicKey = publicKey
+        self.signature = signature
+    }
+
+    public static func signedMessage(serial: String, publicKey: [UInt8]) -> [UInt8] {
+        Array("TokenForge attestation v1".utf8) + [UInt8(serial.utf8.count)] + Array(serial.utf8) + publicKey
+    }
+
+    /// The token key, if the signature verifies under `manufacturerKey`.
+    public func verifiedKey(manufacturerKey: P256.Signing.PublicKey) -> P256.KeyAgreement.PublicKey? {
+        guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
+            manufacturerKey.isValidSignature(
+                signature, for: SHA256.hash(data: Self.signedMessage(serial: serial, publicKey: publicKey)))
+        else { return nil }
+        return try? P256.KeyAgreement.PublicKey(x963Representation: publicKey)
+    }
+
+    public var fields: [TLV] {
+        [TLV(.serial, string: serial), TLV(.publicKey, publicKey), TLV(.attestationSignature, signature)]
+    }
+
+    public init(fields list: [TLV]) throws(MessageError) {
+        let fields = Fields(list)
+        guard let serial = try fields.string(.serial, maximumBytes: 32) else { throw .missingField(.serial) }
+        self.serial = serial
+        publicKey = try fields.required(.publicKey)
+        signature = try fields.required(.attestationSignature)
+        guard publicKey.count == 65 else { throw .invalidField(.publicKey) }
+        guard signature.count == 64 else { throw .invalidField(.attestationSignature) }
+    }
+}
+
+/// Manufacturer keys a host trusts (§8.2).
+public enum ManufacturerKeys {
+    /// The published test manufacturer key: private key = SHA-256("TokenForge test manufacturer
+    /// key v1"). Anyone can sign with it, so it proves only conformance, never genuineness; hosts
+    /// accept it only when told to (virtual and development tokens).
+    public static let testPrivateKey: P256.Signing.PrivateKey = {
+        let seed = SHA256.hash(data: Array("TokenForge test manufacturer key v1".utf8))
+        return try! P256.Signing.PrivateKey(rawRepresentation: Array(seed))
+    }()
+
+    public static var test: P256.Signing.PublicKey { testPrivateKey.publicKey }
+}

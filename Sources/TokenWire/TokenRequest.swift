@@ -1,0 +1,111 @@
+import OTPCore
+
+/// An application request (§5): `COMMAND(1) FIELDS…`, carried in a MSG frame.
+public enum TokenRequest: Equatable, Sendable {
+    case getInfo
+    case setPIN(PIN)
+    case verifyPIN(PIN)
+    case changePIN(current: PIN, new: PIN)
+    case putSlot(SlotWrite)
+    case deleteSlot(SlotIndex)
+    /// Metadata of used slots from `start` on; the response says where to continue.
+    case listSlots(start: SlotIndex)
+    /// The code of a slot at `time` (Unix seconds), or at the token's clock when nil.
+    case calculate(SlotIndex, time: UInt64?)
+    case setTime(UInt64)
+    case getTime
+    case factoryReset(confirmation: String)
+    case attest
+
+    /// The text FACTORY_RESET must carry (§5.11).
+    public static let factoryResetConfirmation = "ERASE ALL SLOTS"
+
+    public var command: TokenCommand {
+        switch self {
+        case .getInfo: .getInfo
+        case .setPIN: .setPIN
+        case .verifyPIN: .verifyPIN
+        case .changePIN: .changePIN
+        case .putSlot: .putSlot
+        case .deleteSlot: .deleteSlot
+        case .listSlots: .listSlots
+        case .calculate: .calculate
+        case .setTime: .setTime
+        case .getTime: .getTime
+        case .factoryReset: .factoryReset
+        case .attest: .attest
+        }
+    }
+
+    public func encoded() -> [UInt8] {
+        [command.rawValue] + TLV.encode(fields)
+    }
+
+    private var fields: [TLV] {
+        switch self {
+        case .getInfo, .getTime, .attest:
+            return []
+        case .setPIN(let pin):
+            return [TLV(.newPIN, pin.bytes)]
+        case .verifyPIN(let pin):
+            return [TLV(.pin, pin.bytes)]
+        case .changePIN(let current, let new):
+            return [TLV(.pin, current.bytes), TLV(.newPIN, new.bytes)]
+        case .putSlot(let write):
+            var fields = [TLV(.slot, byte: write.slot.rawValue)] + write.configuration.fields
+            switch write.seed {
+            case .plain(let secret): fields.append(TLV(.secret, secret.withUnsafeBytes(Array.init)))
+            case .wrapped(let bytes): fields.append(TLV(.wrappedSecret, bytes))
+            }
+            if write.overwrite { fields.append(TLV(.overwrite, byte: 1)) }
+            return fields
+        case .deleteSlot(let slot):
+            return [TLV(.slot, byte: slot.rawValue)]
+        case .listSlots(let start):
+            return [TLV(.nextSlot, byte: start.rawValue)]
+        case .calculate(let slot, let time):
+            return [TLV(.slot, byte: slot.rawValue)] + (time.map { [TLV(.time, uint64: $0)] } ?? [])
+        case .setTime(let time):
+            return [TLV(.time, uint64: time)]
+        case .factoryReset(let confirmation):
+            return [TLV(.confirmation, string: confirmation)]
+        }
+    }
+
+    public init(decoding message: [UInt8]) throws(MessageError) {
+        guard let first = message.first else { throw .empty }
+        guard let command = TokenCommand(rawValue: first) else { throw .unknownCommand(first) }
+        let fields = Fields(try TLV.decode(message[1...]))
+        switch command {
+        case .getInfo: self = .getInfo
+        case .getTime: self = .getTime
+        case .attest: self = .attest
+        case .setPIN: self = .setPIN(PIN(bytes: try fields.required(.newPIN)))
+        case .verifyPIN: self = .verifyPIN(PIN(bytes: try fields.required(.pin)))
+        case .changePIN:
+            self = .changePIN(current: PIN(bytes: try fields.required(.pin)), new: PIN(bytes: try fields.required(.newPIN)))
+        case .putSlot:
+            let configuration = try SlotConfiguration(fields)
+            let seed: SeedMaterial
+            if let plain = fields.optional(.secret) {
+                guard SlotConfiguration.secretSizes.contains(plain.count) else { throw .unsupportedValue(.secret) }
+                seed = .plain(Secret(bytes: plain))
+            } else {
+                seed = .wrapped(try fields.required(.wrappedSecret))
+            }
+            let overwrite = try fields.optionalInteger(.overwrite, as: UInt8.self) ?? 0
+            self = .putSlot(
+                SlotWrite(
+                    slot: SlotIndex(rawValue: try fields.byte(.slot)), configuration: configuration, seed: seed,
+                    overwrite: overwrite != 0))
+        case .deleteSlot: self = .deleteSlot(SlotIndex(rawValue: try fields.byte(.slot)))
+        case .listSlots:
+            self = .listSlots(start: SlotIndex(rawValue: try fields.optionalInteger(.nextSlot, as: UInt8.self) ?? 0))
+        case .calculate:
+            self = .calculate(SlotIndex(rawValue: try fields.byte(.slot)), time: try fields.optionalInteger(.time, as: UInt64.self))
+        case .setTime: self = .setTime(try fields.integer(.time, as: UInt64.self))
+        case .factoryReset:
+            self = .factoryReset(confirmation: try fields.string(.confirmation, maximumBytes: 64) ?? "")
+        }
+    }
+}
