@@ -4,7 +4,8 @@ import Crypto
 ///
 /// Image: header `"TFFLASH\0" VERSION(2)` then records
 /// `"TR" STATE(1) TYPE(1) KEY(1) LEN(2) PAYLOAD CHECK(4)`, CHECK = first 4 bytes of
-/// SHA-256(TYPE KEY LEN PAYLOAD). STATE is 0xFF for live records and 0x00 once wiped. The last live
+/// SHA-256(TYPE KEY LEN PAYLOAD). STATE is 0xFF for live records and 0x00 once wiped (PAYLOAD and
+/// CHECK then zero). The last live
 /// record of a (type, key) wins; an empty payload erases. A record cut short at the end of the image
 /// is a write torn by power loss and is dropped; a bad record anywhere else is corruption.
 ///
@@ -93,14 +94,15 @@ public final class FlashStore {
         live = moved
     }
 
-    /// Marks a record wiped (STATE then payload to zero), one program step each.
+    /// Marks a record wiped (STATE to zero), then zeroes its payload and check, one program step
+    /// each; TYPE, KEY and LEN stay so the log can still be walked.
     private func wipe(recordAt offset: Int) throws(FlashError) {
         try step { try medium.write([0x00], at: offset + 2) }
         image[offset + 2] = 0
         let length = Int(image[offset + 5]) << 8 | Int(image[offset + 6])
-        let zeros = [UInt8](repeating: 0, count: 4 + length + 4)
-        try step { try medium.write(zeros, at: offset + 3) }
-        image.replaceSubrange((offset + 3)..<(offset + 3 + zeros.count), with: zeros)
+        let zeros = [UInt8](repeating: 0, count: length + 4)
+        try step { try medium.write(zeros, at: offset + 7) }
+        image.replaceSubrange((offset + 7)..<(offset + 7 + zeros.count), with: zeros)
     }
 
     private func scan() throws(FlashError) {
@@ -118,7 +120,7 @@ public final class FlashStore {
             let end = offset + 7 + length + 4
             guard end <= image.count else { return try dropTornTail(at: offset) }
             if state == 0x00 {
-                if image[(offset + 3)..<end].contains(where: { $0 != 0 }) { unscrubbed.append(offset) }
+                if image[(offset + 7)..<end].contains(where: { $0 != 0 }) { unscrubbed.append(offset) }
                 offset = end
                 continue
             }
