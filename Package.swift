@@ -52,7 +52,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenWireTests",
-            dependencies: ["TokenWire", "OTPCore"]
+            dependencies: [
+                "TokenWire", "OTPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "VirtualTokenTests",
