@@ -17,7 +17,8 @@ struct Fields {
         return value[0]
     }
 
-    func optionalInteger<Integer: FixedWidthInteger>(_ tag: Tag, as type: Integer.Type) throws(MessageError) -> Integer? {
+    func optionalInteger<Integer: FixedWidthInteger>(_ tag: Tag, as type: Integer.Type) throws(MessageError) -> Integer?
+    {
         guard let value = optional(tag) else { return nil }
         guard value.count == Integer.bitWidth / 8 else { throw .invalidField(tag) }
         return value.reduce(Integer.zero) { $0 << 8 | Integer($1) }

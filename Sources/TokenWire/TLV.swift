@@ -26,13 +26,16 @@ public struct TLV: Equatable, Sendable {
     }
 
     /// Reads a sequence of fields; unknown tags are kept as `Tag.unknown` so newer hosts work (§4.1).
-    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(MessageError) -> [TLV] where Bytes.Index == Int {
+    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(MessageError) -> [TLV]
+    where Bytes.Index == Int {
         var fields: [TLV] = []
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
             guard offset + 1 < bytes.endIndex else { throw .truncatedField(offset: offset - bytes.startIndex) }
             let length = Int(bytes[offset + 1])
-            guard offset + 2 + length <= bytes.endIndex else { throw .truncatedField(offset: offset - bytes.startIndex) }
+            guard offset + 2 + length <= bytes.endIndex else {
+                throw .truncatedField(offset: offset - bytes.startIndex)
+            }
             fields.append(TLV(Tag(rawValue: bytes[offset]), Array(bytes[(offset + 2)..<(offset + 2 + length)])))
             offset += 2 + length
         }

@@ -83,7 +83,8 @@ public enum TokenRequest: Equatable, Sendable {
         case .setPIN: self = .setPIN(PIN(bytes: try fields.required(.newPIN)))
         case .verifyPIN: self = .verifyPIN(PIN(bytes: try fields.required(.pin)))
         case .changePIN:
-            self = .changePIN(current: PIN(bytes: try fields.required(.pin)), new: PIN(bytes: try fields.required(.newPIN)))
+            self = .changePIN(
+                current: PIN(bytes: try fields.required(.pin)), new: PIN(bytes: try fields.required(.newPIN)))
         case .putSlot:
             let configuration = try SlotConfiguration(fields)
             let seed: SeedMaterial
@@ -102,7 +103,8 @@ public enum TokenRequest: Equatable, Sendable {
         case .listSlots:
             self = .listSlots(start: SlotIndex(rawValue: try fields.optionalInteger(.nextSlot, as: UInt8.self) ?? 0))
         case .calculate:
-            self = .calculate(SlotIndex(rawValue: try fields.byte(.slot)), time: try fields.optionalInteger(.time, as: UInt64.self))
+            self = .calculate(
+                SlotIndex(rawValue: try fields.byte(.slot)), time: try fields.optionalInteger(.time, as: UInt64.self))
         case .setTime: self = .setTime(try fields.integer(.time, as: UInt64.self))
         case .factoryReset:
             self = .factoryReset(confirmation: try fields.string(.confirmation, maximumBytes: 64) ?? "")

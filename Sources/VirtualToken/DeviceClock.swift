@@ -19,7 +19,8 @@ public final class SystemDeviceClock: DeviceClock {
 
     public var milliseconds: UInt64 {
         let elapsed = ContinuousClock.now - start
-        return UInt64(elapsed.components.seconds) * 1_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return UInt64(elapsed.components.seconds) * 1_000
+            + UInt64(elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 

@@ -22,9 +22,11 @@ public struct DeviceIdentity: Sendable {
     ) -> DeviceIdentity {
         var key: P256.KeyAgreement.PrivateKey?
         while key == nil {
-            key = try? P256.KeyAgreement.PrivateKey(rawRepresentation: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })
+            key = try? P256.KeyAgreement.PrivateKey(
+                rawRepresentation: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })
         }
-        let serial = serial ?? "TF" + String(UInt32.random(in: 0...UInt32.max, using: &random), radix: 16, uppercase: true)
+        let serial =
+            serial ?? "TF" + String(UInt32.random(in: 0...UInt32.max, using: &random), radix: 16, uppercase: true)
         let publicKey = Array(key!.publicKey.x963Representation)
         let message = Attestation.signedMessage(serial: serial, publicKey: publicKey)
         let signature = try! manufacturerKey.signature(for: SHA256.hash(data: message))

@@ -20,7 +20,8 @@ public enum FlashError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .foreignImage: "not a TokenForge token flash image (wrong header)"
-        case .unsupportedVersion(let version): "flash image version \(version) is not supported (this emulator reads version 1)"
+        case .unsupportedVersion(let version):
+            "flash image version \(version) is not supported (this emulator reads version 1)"
         case .corruptRecord(let offset): "flash image is corrupt at byte \(offset)"
         case .missingIdentity: "flash image holds no device identity"
         case .io(let operation, let code): "\(operation): \(String(cString: strerror(code)))"

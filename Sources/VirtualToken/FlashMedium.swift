@@ -22,7 +22,9 @@ public final class MemoryFlashMedium: FlashMedium {
     public func read() -> [UInt8] { bytes }
 
     public func write(_ data: [UInt8], at offset: Int) {
-        if bytes.count < offset + data.count { bytes += [UInt8](repeating: 0, count: offset + data.count - bytes.count) }
+        if bytes.count < offset + data.count {
+            bytes += [UInt8](repeating: 0, count: offset + data.count - bytes.count)
+        }
         bytes.replaceSubrange(offset..<(offset + data.count), with: data)
     }
 
@@ -70,7 +72,9 @@ public final class FileFlashMedium: FlashMedium {
     }
 
     public func truncate(to length: Int) throws {
-        guard Glibc.truncate(path, off_t(length)) == 0 else { throw FlashError.io(operation: "truncate \(path)", code: errno) }
+        guard Glibc.truncate(path, off_t(length)) == 0 else {
+            throw FlashError.io(operation: "truncate \(path)", code: errno)
+        }
     }
 
     public func replace(with bytes: [UInt8]) throws {

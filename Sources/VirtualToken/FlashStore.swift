@@ -52,7 +52,9 @@ public final class FlashStore {
 
     public func value(_ key: Key) -> [UInt8]? { live[key]?.payload }
 
-    public func keys(ofType type: UInt8) -> [Key] { live.keys.filter { $0.type == type }.sorted { $0.index < $1.index } }
+    public func keys(ofType type: UInt8) -> [Key] {
+        live.keys.filter { $0.type == type }.sorted { $0.index < $1.index }
+    }
 
     /// Writes `payload` for `key` (empty erases), then wipes what it replaced.
     public func write(_ key: Key, _ payload: [UInt8]) throws(FlashError) {
@@ -163,6 +165,8 @@ public final class FlashStore {
     }
 
     private func perform(_ operation: () throws -> Void) throws(FlashError) {
-        do { try operation() } catch let error as FlashError { throw error } catch { throw .io(operation: "flash write", code: 5) }
+        do { try operation() } catch let error as FlashError { throw error } catch {
+            throw .io(operation: "flash write", code: 5)
+        }
     }
 }

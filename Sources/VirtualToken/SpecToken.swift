@@ -135,14 +135,17 @@ public final class SpecToken {
             }
             channels.append(channels.remove(at: index))
             guard frame.command == .message else { return frame }
-            return Frame(channel: frame.channel, command: .message, payload: respond(to: frame.payload, on: frame.channel))
+            return Frame(
+                channel: frame.channel, command: .message, payload: respond(to: frame.payload, on: frame.channel))
         case .keepalive, .error:
             return Self.error(.invalidCommand(frame.command.rawValue), on: frame.channel)
         }
     }
 
     private func initialise(_ frame: Frame) -> Frame {
-        guard frame.payload.count == 8 else { return Self.error(.invalidLength(frame.payload.count), on: frame.channel) }
+        guard frame.payload.count == 8 else {
+            return Self.error(.invalidLength(frame.payload.count), on: frame.channel)
+        }
         var channel = frame.channel
         if frame.channel == .broadcast {
             repeat {
@@ -182,7 +185,8 @@ public final class SpecToken {
         } catch let status as TokenStatus {
             return TokenResponse(status: status).encoded()
         } catch let failure as PINFailure {
-            return TokenResponse(status: failure.status, fields: [TLV(.pinRetries, byte: UInt8(failure.retries))]).encoded()
+            return TokenResponse(status: failure.status, fields: [TLV(.pinRetries, byte: UInt8(failure.retries))])
+                .encoded()
         } catch {
             // A power cut: the token stops and answers nothing more.
             isPoweredOff = true
@@ -318,7 +322,8 @@ public final class SpecToken {
     private func put(_ write: SlotWrite) throws -> TokenResponse {
         var slot = write.slot
         if slot == .firstFree {
-            guard let free = (0..<configuration.slotCount).map(SlotIndex.init).first(where: { storedSlot($0) == nil }) else {
+            guard let free = (0..<configuration.slotCount).map(SlotIndex.init).first(where: { storedSlot($0) == nil })
+            else {
                 throw TokenStatus.slotsFull
             }
             slot = free
@@ -355,7 +360,9 @@ public final class SpecToken {
             secret: stored.secret, algorithm: stored.configuration.algorithm, digits: stored.configuration.digits)
         switch stored.configuration.kind {
         case .totp(let period):
-            guard let time = requestedTime.map({ Int64(clamping: $0) }) ?? tokenTime else { throw TokenStatus.timeNotSet }
+            guard let time = requestedTime.map({ Int64(clamping: $0) }) ?? tokenTime else {
+                throw TokenStatus.timeNotSet
+            }
             return CalculatedCode(code: generator.code(counter: UInt64(time) / UInt64(period)), counter: nil)
         case .hotp(let counter):
             guard counter < UInt64.max else { throw TokenStatus.unsupportedParameter }

@@ -57,7 +57,8 @@ struct FramingCodecTests {
 
     @Test func aGapLongerThanTheTimeoutAbandonsTheMessage() throws {
         var assembler = FrameAssembler()
-        let reports = try Framing.reports(for: Frame(channel: channel, command: .ping, payload: [UInt8](repeating: 1, count: 100)))
+        let reports = try Framing.reports(
+            for: Frame(channel: channel, command: .ping, payload: [UInt8](repeating: 1, count: 100)))
         _ = assembler.receive(reports[0], now: 1_000)
         #expect(assembler.receive(reports[1], now: 1_501) == .failed(.messageTimeout, channel: channel))
     }

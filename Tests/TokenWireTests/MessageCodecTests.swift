@@ -11,7 +11,9 @@ struct MessageCodecTests {
     /// The PUT_SLOT layout of §5.5, written out by hand.
     @Test func putSlotEncodesAsTheSpecSays() {
         let request = TokenRequest.putSlot(
-            SlotWrite(slot: SlotIndex(2), configuration: Self.configuration, seed: .plain(Secret(bytes: [0xAA, 0xBB])), overwrite: true))
+            SlotWrite(
+                slot: SlotIndex(2), configuration: Self.configuration, seed: .plain(Secret(bytes: [0xAA, 0xBB])),
+                overwrite: true))
         let expected: [UInt8] = [
             0x05,
             0x01, 0x01, 0x02,  // slot 2
@@ -34,7 +36,8 @@ struct MessageCodecTests {
         .putSlot(
             SlotWrite(
                 slot: SlotIndex(31),
-                configuration: SlotConfiguration(kind: .hotp(counter: .max), algorithm: .sha1, digits: 10, issuer: "", account: "a"),
+                configuration: SlotConfiguration(
+                    kind: .hotp(counter: .max), algorithm: .sha1, digits: 10, issuer: "", account: "a"),
                 seed: .plain(Secret(bytes: [UInt8](repeating: 7, count: 64))))),
         .deleteSlot(SlotIndex(0)), .listSlots(start: SlotIndex(8)), .calculate(SlotIndex(1), time: nil),
         .calculate(SlotIndex(1), time: 20_000_000_000), .setTime(1_700_000_000),
@@ -51,7 +54,8 @@ struct MessageCodecTests {
             serial: "TF0001", firmwareVersion: [1, 0, 0], capabilities: [.totp, .clock], slotCount: 32, freeSlots: 30,
             algorithms: [.sha1, .sha512], time: 42, pinRetries: 3, pinSet: true)
         #expect(try TokenInfo(fields: info.fields) == info)
-        let list = SlotList(entries: [SlotEntry(slot: SlotIndex(4), configuration: Self.configuration)], next: SlotIndex(9))
+        let list = SlotList(
+            entries: [SlotEntry(slot: SlotIndex(4), configuration: Self.configuration)], next: SlotIndex(9))
         #expect(try SlotList(fields: list.fields) == list)
         let code = CalculatedCode(code: "0012345678", counter: 7)
         #expect(try CalculatedCode(fields: code.fields) == code)
@@ -60,11 +64,16 @@ struct MessageCodecTests {
     @Test func malformedRequestsAreTypedErrors() {
         #expect(throws: MessageError.empty) { try TokenRequest(decoding: []) }
         #expect(throws: MessageError.unknownCommand(0x42)) { try TokenRequest(decoding: [0x42]) }
-        #expect(throws: MessageError.truncatedField(offset: 0)) { try TokenRequest(decoding: [0x03, 0x0D, 0x05, 0x31]) }
+        #expect(throws: MessageError.truncatedField(offset: 0)) {
+            try TokenRequest(decoding: [0x03, 0x0D, 0x05, 0x31])
+        }
         #expect(throws: MessageError.missingField(.pin)) { try TokenRequest(decoding: [0x03]) }
         #expect(throws: MessageError.invalidField(.time)) { try TokenRequest(decoding: [0x09, 0x0B, 0x01, 0x00]) }
         #expect(throws: MessageError.unsupportedValue(.algorithm)) {
-            try TokenRequest(decoding: [0x05, 0x01, 0x01, 0x00, 0x02, 0x01, 0x01, 0x03, 0x01, 0x04, 0x04, 0x01, 0x06, 0x05, 0x04, 0, 0, 0, 30, 0x08, 0x01, 0x61, 0x09, 0x01, 0x01])
+            try TokenRequest(decoding: [
+                0x05, 0x01, 0x01, 0x00, 0x02, 0x01, 0x01, 0x03, 0x01, 0x04, 0x04, 0x01, 0x06, 0x05, 0x04, 0, 0, 0, 30,
+                0x08, 0x01, 0x61, 0x09, 0x01, 0x01,
+            ])
         }
     }
 
@@ -84,19 +93,24 @@ struct MessageCodecTests {
 
 struct SeedWrapTests {
     let token = P256.KeyAgreement.PrivateKey()
-    let configuration = SlotConfiguration(kind: .totp(period: 30), algorithm: .sha1, digits: 6, issuer: "", account: "a")
+    let configuration = SlotConfiguration(
+        kind: .totp(period: 30), algorithm: .sha1, digits: 6, issuer: "", account: "a")
 
     @Test func aWrappedSeedOpensOnlyWithTheTokenKeyAndItsSlotParameters() throws {
         let secret = Secret(bytes: Array("12345678901234567890".utf8))
         let wrapped = try SeedWrap.wrap(secret, to: token.publicKey, slot: SlotIndex(1), configuration: configuration)
         #expect(wrapped.count == 65 + 20 + 16)
         #expect(SeedWrap.unwrap(wrapped, with: token, slot: SlotIndex(1), configuration: configuration) == secret)
-        #expect(SeedWrap.unwrap(wrapped, with: P256.KeyAgreement.PrivateKey(), slot: SlotIndex(1), configuration: configuration) == nil)
+        #expect(
+            SeedWrap.unwrap(
+                wrapped, with: P256.KeyAgreement.PrivateKey(), slot: SlotIndex(1), configuration: configuration) == nil)
         #expect(SeedWrap.unwrap(wrapped, with: token, slot: SlotIndex(2), configuration: configuration) == nil)
         var eightDigits = configuration
         eightDigits.digits = 8
         #expect(SeedWrap.unwrap(wrapped, with: token, slot: SlotIndex(1), configuration: eightDigits) == nil)
-        #expect(SeedWrap.unwrap(Array(wrapped.prefix(80)), with: token, slot: SlotIndex(1), configuration: configuration) == nil)
+        #expect(
+            SeedWrap.unwrap(Array(wrapped.prefix(80)), with: token, slot: SlotIndex(1), configuration: configuration)
+                == nil)
     }
 
     @Test func everyWrapUsesAFreshEphemeralKey() throws {

@@ -42,13 +42,19 @@ struct FramingTests {
     @Test func tooLongAMessageIsRefused() throws {
         let token = try makeToken()
         let host = try TestHost(token: token)
-        #expect(try token.receive(report(host.channel, 0x83, [0x08, 0x01])) == [report(host.channel, 0xBF, [0x00, 0x01, 0x03])])
+        #expect(
+            try token.receive(report(host.channel, 0x83, [0x08, 0x01])) == [
+                report(host.channel, 0xBF, [0x00, 0x01, 0x03])
+            ])
     }
 
     @Test func unknownTransportCommandsAreRefused() throws {
         let token = try makeToken()
         let host = try TestHost(token: token)
-        #expect(try token.receive(report(host.channel, 0x99, [0x00, 0x00])) == [report(host.channel, 0xBF, [0x00, 0x01, 0x01])])
+        #expect(
+            try token.receive(report(host.channel, 0x99, [0x00, 0x00])) == [
+                report(host.channel, 0xBF, [0x00, 0x01, 0x01])
+            ])
     }
 
     @Test func initOnAnAllocatedChannelResynchronisesAndEndsItsSession() throws {
@@ -56,7 +62,8 @@ struct FramingTests {
         let host = try TestHost(token: token)
         try host.unlock()
         _ = try token.receive(report(host.channel, 0x81, [0x00, 100]))
-        let reply = try host.exchange(Frame(channel: host.channel, command: .initialise, payload: [1, 1, 1, 1, 1, 1, 1, 1]))
+        let reply = try host.exchange(
+            Frame(channel: host.channel, command: .initialise, payload: [1, 1, 1, 1, 1, 1, 1, 1]))
         #expect(reply.payload[8..<12].elementsEqual(withUnsafeBytes(of: host.channel.rawValue.bigEndian, Array.init)))
         #expect(try host.send(.listSlots(start: SlotIndex(0))).status == .pinRequired)
     }
@@ -71,7 +78,9 @@ struct FramingTests {
     @Test func applicationErrorsForMalformedMessages() throws {
         let host = try TestHost(token: makeToken())
         func status(_ payload: [UInt8]) throws -> TokenStatus {
-            try TokenResponse(decoding: host.exchange(Frame(channel: host.channel, command: .message, payload: payload)).payload).status
+            try TokenResponse(
+                decoding: host.exchange(Frame(channel: host.channel, command: .message, payload: payload)).payload
+            ).status
         }
         #expect(try status([]) == .malformed)
         #expect(try status([0x77]) == .unknownCommand)

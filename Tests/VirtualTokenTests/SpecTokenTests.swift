@@ -67,8 +67,13 @@ struct SpecTokenTests {
     @Test func hotpCountsUpAndNeverRepeatsACode() throws {
         let host = try TestHost(token: makeToken())
         try host.unlock()
-        let configuration = SlotConfiguration(kind: .hotp(counter: 0), algorithm: .sha1, digits: 6, issuer: "", account: "bob")
-        try host.ok(.putSlot(SlotWrite(slot: SlotIndex(3), configuration: configuration, seed: .plain(Secret(bytes: Array("12345678901234567890".utf8))))))
+        let configuration = SlotConfiguration(
+            kind: .hotp(counter: 0), algorithm: .sha1, digits: 6, issuer: "", account: "bob")
+        try host.ok(
+            .putSlot(
+                SlotWrite(
+                    slot: SlotIndex(3), configuration: configuration,
+                    seed: .plain(Secret(bytes: Array("12345678901234567890".utf8))))))
         let codes = try (0..<4).map { _ in try host.code(3) }
         #expect(codes == ["755224", "287082", "359152", "969429"])
         let list = try SlotList(fields: host.ok(.listSlots(start: SlotIndex(0))).fields)
@@ -214,7 +219,8 @@ struct SpecTokenTests {
         try host.unlock()
         let attestation = try Attestation(fields: host.ok(.attest).fields)
         let tokenKey = try #require(attestation.verifiedKey(manufacturerKey: ManufacturerKeys.test))
-        let configuration = SlotConfiguration(kind: .totp(period: 30), algorithm: .sha1, digits: 8, issuer: "ACME", account: "zoe")
+        let configuration = SlotConfiguration(
+            kind: .totp(period: 30), algorithm: .sha1, digits: 8, issuer: "ACME", account: "zoe")
         let secret = Secret(bytes: Array("12345678901234567890".utf8))
         let wrapped = try SeedWrap.wrap(secret, to: tokenKey, slot: SlotIndex(2), configuration: configuration)
         #expect(!wrapped.containsSubsequence(Array("12345678901234567890".utf8)))

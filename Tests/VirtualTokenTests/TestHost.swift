@@ -90,7 +90,9 @@ func totpSlot(
             seed: .plain(Secret(bytes: secret)), overwrite: overwrite))
 }
 
-func makeToken(medium: FlashMedium = MemoryFlashMedium(), clock: ManualDeviceClock = ManualDeviceClock(), seed: UInt64 = 1)
+func makeToken(
+    medium: FlashMedium = MemoryFlashMedium(), clock: ManualDeviceClock = ManualDeviceClock(), seed: UInt64 = 1
+)
     throws -> SpecToken
 {
     try SpecToken(medium: medium, clock: clock, random: SplitMix64(seed: seed))
