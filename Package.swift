@@ -42,6 +42,11 @@ let package = Package(
             dependencies: ["OTPCore"],
             path: "bench/otp-bench"
         ),
+        .executableTarget(
+            name: "token-bench",
+            dependencies: ["VirtualToken", "TokenWire", "OTPCore"],
+            path: "bench/token-bench"
+        ),
         .testTarget(
             name: "OTPCoreTests",
             dependencies: [

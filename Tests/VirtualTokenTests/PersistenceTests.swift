@@ -141,3 +141,11 @@ struct PersistenceTests {
         #expect(list.entries.map(\.configuration.account) == ["user396", "user397", "user398", "user399"])
     }
 }
+
+struct FlashImageLocationTests {
+    @Test func followsXDGDataHomeElseTheHomeDirectory() {
+        #expect(FlashImageLocation.path(serial: "TF1", environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/tokenforge/tokens/TF1.flash")
+        #expect(FlashImageLocation.path(serial: "TF1", environment: ["HOME": "/h"]) == "/h/.local/share/tokenforge/tokens/TF1.flash")
+        #expect(FlashImageLocation.path(serial: "TF1", environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]) == "/h/.local/share/tokenforge/tokens/TF1.flash")
+    }
+}
