@@ -5,6 +5,7 @@ let package = Package(
     name: "TokenForge",
     products: [
         .executable(name: "tokenforge", targets: ["tokenforge"]),
+        .executable(name: "tokenforge-emulator", targets: ["tokenforge-emulator"]),
         .library(name: "OTPCore", targets: ["OTPCore"]),
     ],
     dependencies: [
@@ -29,6 +30,34 @@ let package = Package(
         .target(
             name: "VirtualToken",
             dependencies: ["TokenWire", "OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .systemLibrary(
+            name: "CHIDAPI",
+            pkgConfig: "hidapi-hidraw",
+            providers: [.apt(["libhidapi-dev"])]
+        ),
+        .target(
+            name: "HIDTransport",
+            dependencies: ["CHIDAPI"]
+        ),
+        .target(
+            name: "TokenDrivers",
+            dependencies: ["TokenWire", "HIDTransport", "OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "Provisioning",
+            dependencies: ["TokenDrivers", "TokenWire", "OTPCore"]
+        ),
+        .target(
+            name: "EmulatorServer",
+            dependencies: ["VirtualToken", "TokenWire"]
+        ),
+        .executableTarget(
+            name: "tokenforge-emulator",
+            dependencies: [
+                "EmulatorServer", "VirtualToken",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "tokenforge",

@@ -1,0 +1,126 @@
+import ArgumentParser
+import EmulatorServer
+import Foundation
+import VirtualToken
+
+@main
+struct Emulator: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenforge-emulator",
+        abstract: "Serve virtual OTP tokens to hidapi programs through the TokenForge stand-in library.",
+        discussion: """
+            Programs reach the tokens through the stand-in library: put its directory first on \
+            LD_LIBRARY_PATH (scripts/standin-libdir prints it) and set TOKENFORGE_EMULATOR_SOCKET \
+            to the socket path. The socket protocol is in docs/emulator-socket.md.
+            """,
+        subcommands: [Serve.self, Control.self],
+        defaultSubcommand: Serve.self
+    )
+
+    static var defaultSocket: String {
+        if let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
+            return runtime + "/tokenforge-emulator.sock"
+        }
+        return "/tmp/tokenforge-emulator-\(getuid()).sock"
+    }
+}
+
+struct SocketOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The Unix socket (default: TOKENFORGE_EMULATOR_SOCKET, else $XDG_RUNTIME_DIR/tokenforge-emulator.sock).", valueName: "PATH"))
+    var socket: String?
+
+    var path: String { socket ?? ProcessInfo.processInfo.environment["TOKENFORGE_EMULATOR_SOCKET"] ?? Emulator.defaultSocket }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve virtual tokens until stopped (SIGINT or SIGTERM).",
+        discussion: "Each token keeps its flash in STATE_DIR/SERIAL.flash, so it survives restarts.")
+
+    @OptionGroup var socket: SocketOption
+    @Option(help: ArgumentHelp("Where flash images live (default: ~/.local/share/tokenforge/tokens).", valueName: "DIR"))
+    var stateDir: String?
+    @Option(help: "How many spec tokens to serve (serials TFEMU0001, TFEMU0002, …).") var count = 1
+    @Option(help: ArgumentHelp("A token serial; repeat for several (overrides --count).", valueName: "SERIAL"))
+    var serial: [String] = []
+    @Option(help: ArgumentHelp("Delay every input report by this much.", valueName: "MILLISECONDS")) var latency = 0
+    @Option(help: ArgumentHelp("Arm a fault at start, as a CONTROL command without the serial, e.g. \"stall on\" or \"power-cut 3\" (applies to every token).", valueName: "FAULT"))
+    var fault: [String] = []
+
+    func validate() throws {
+        guard (1...64).contains(count) else { throw ValidationError("--count must be 1 to 64.") }
+        guard latency >= 0 else { throw ValidationError("--latency must be 0 or more.") }
+        for name in serial where name.isEmpty || name.utf8.count > 32 || name.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "-" }) {
+            throw ValidationError("serial \"\(name)\" must be 1 to 32 letters, digits or hyphens.")
+        }
+    }
+
+    func run() throws {
+        let directory = stateDir ?? FlashImageLocation.directory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let serials = serial.isEmpty ? (1...count).map { String(format: "TFEMU%04d", $0) } : serial
+        var devices: [EmulatedDevice] = []
+        for name in serials {
+            let clock = DriftingClock()
+            var random = SystemRandomNumberGenerator()
+            let token: SpecToken
+            do {
+                token = try SpecToken(
+                    medium: FileFlashMedium(path: directory + "/" + name + ".flash"), clock: clock,
+                    newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
+            } catch {
+                throw CleanExit.message("tokenforge-emulator: \(directory)/\(name).flash: \(error)")
+            }
+            devices.append(SpecTokenDevice(token: token, clock: clock))
+        }
+        let server = try EmulatorServer(socketPath: socket.path, devices: devices)
+        for name in serials {
+            if latency > 0 { _ = try server.control("latency \(name) \(latency)") }
+            for command in fault {
+                let words = command.split(separator: " ")
+                _ = try server.control(([String(words[0]), name] + words.dropFirst().map(String.init)).joined(separator: " "))
+            }
+        }
+        Emulator.cleanupPath = strdup(socket.path)
+        for signal in [SIGINT, SIGTERM] {
+            Foundation.signal(signal) { _ in
+                if let path = Emulator.cleanupPath { unlink(path) }
+                _exit(0)
+            }
+        }
+        FileHandle.standardOutput.write(
+            Data("tokenforge-emulator: serving \(serials.joined(separator: ", ")) on \(socket.path)\n".utf8))
+        server.run()
+    }
+}
+
+extension Emulator {
+    /// The socket to remove when a signal stops the server.
+    nonisolated(unsafe) static var cleanupPath: UnsafeMutablePointer<CChar>? = nil
+}
+
+struct Control: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a control command to a running emulator (list, unplug, plug, drop, duplicate, corrupt, stall, power-cut, latency, clock).",
+        discussion: "Examples: control list; control unplug TFEMU0001; control stall TFEMU0001 on; control clock TFEMU0001 120")
+
+    @OptionGroup var socket: SocketOption
+    @Argument(help: "The command and its arguments.") var words: [String]
+
+    func run() throws {
+        let connection: SocketConnection
+        do { connection = try SocketConnection.connect(to: socket.path) } catch {
+            throw CleanExit.message("tokenforge-emulator: cannot reach the emulator: \(error)")
+        }
+        try connection.send(SocketMessage(.control, ByteWriter().string(words.joined(separator: " ")).bytes))
+        let reply = try connection.receive()
+        var reader = ByteReader(reply.body)
+        let text = (try? reader.string()) ?? ""
+        if reply.kind == .controlOK {
+            print(text)
+        } else {
+            FileHandle.standardError.write(Data("tokenforge-emulator: \(text)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
