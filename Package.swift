@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "EmulatorServer",
-            dependencies: ["VirtualToken", "TokenWire"]
+            dependencies: ["VirtualToken", "TokenWire", "HIDTransport"]
         ),
         .executableTarget(
             name: "tokenforge-emulator",
@@ -99,6 +99,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "ProvisioningTests",
+            dependencies: ["Provisioning", "TokenDrivers", "EmulatorServer", "VirtualToken", "TokenWire", "OTPCore"]
         ),
         .testTarget(
             name: "TokenForgeCLITests",
