@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "tokenforge",
             dependencies: [
-                "OTPCore",
+                "OTPCore", "TokenWire", "HIDTransport", "TokenDrivers", "Provisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,7 +7,10 @@ public enum HIDAPI {
     public static func enumerate(vendorID: UInt16 = 0, productID: UInt16 = 0) throws(HIDError) -> [HIDDeviceInfo] {
         guard hid_init() == 0 else { throw .initialisationFailed }
         guard let first = hid_enumerate(vendorID, productID) else {
-            if let reason = text(hid_error(nil)), !reason.isEmpty, reason != "Success" { throw .enumerationFailed(reason) }
+            // hidapi reports "No HID devices … found" as an error; that is an empty list.
+            if let reason = text(hid_error(nil)), !reason.isEmpty, reason != "Success", !reason.hasPrefix("No HID devices") {
+                throw .enumerationFailed(reason)
+            }
             return []
         }
         defer { hid_free_enumeration(first) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTPCore
+import TokenWire
 
 struct CodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,10 @@ struct CodeCommand: ParsableCommand {
 
     @OptionGroup var credential: CredentialOptions
     @OptionGroup var clock: TimeOptions
+    @Option(help: ArgumentHelp("Ask a token for the code of this slot instead (needs the PIN).", valueName: "N"))
+    var slot: Int?
+    @OptionGroup var device: DeviceOptions
+    @OptionGroup var pin: PINOptions
     @Flag(help: "Print a JSON object instead of text.") var json = false
 
     struct Output: Encodable {
@@ -28,6 +33,7 @@ struct CodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let slot { return try tokenCode(slot: slot) }
         let uri = try credential.credential()
         let output: Output
         switch uri.kind {
@@ -55,6 +61,23 @@ struct CodeCommand: ParsableCommand {
             print("\(output.code)  (\(remaining) s left)")
         } else {
             print("\(output.code)  (counter \(output.counter!))")
+        }
+    }
+
+    /// The code a token computes for `slot`: TOTP on the token's clock (or --at), HOTP at its counter.
+    private func tokenCode(slot: Int) throws {
+        guard (0...254).contains(slot) else { throw CLIFailure.usage("--slot is a number from 0 to 254") }
+        let driver = try device.openDriver()
+        let answer = try withDriver {
+            try driver.verifyPIN(try pin.pin())
+            return try driver.calculate(SlotIndex(slot), at: clock.at.map { UInt64(clamping: $0) })
+        }
+        if json {
+            try JSONOutput.print(
+                Output(code: answer.code, type: answer.counter == nil ? "totp" : "hotp", step: nil, secondsRemaining: nil,
+                    validFrom: nil, validUntil: nil, counter: answer.counter))
+        } else {
+            print(answer.counter.map { "\(answer.code)  (counter \($0))" } ?? answer.code)
         }
     }
 }

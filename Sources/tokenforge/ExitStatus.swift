@@ -5,7 +5,12 @@ enum ExitStatus: Int32, CaseIterable {
     case usage = 64
     case badInput = 65
     case noInput = 66
+    case noDevice = 69
     case cannotWrite = 73
+    case deviceIO = 74
+    case verificationFailed = 76
+    case pin = 77
+    case refused = 78
 
     var meaning: String {
         switch self {
@@ -14,7 +19,12 @@ enum ExitStatus: Int32, CaseIterable {
         case .usage: "wrong options or arguments"
         case .badInput: "malformed input: otpauth URI, Base32, code or parameter"
         case .noInput: "no credential given, or an input file cannot be read"
+        case .noDevice: "no token found, several found without --device, or the token was unplugged"
         case .cannotWrite: "an output file cannot be written"
+        case .deviceIO: "the token did not answer in time or answered garbage"
+        case .verificationFailed: "a slot was written but its code does not match: it is not usable"
+        case .pin: "wrong, blocked, missing or unverified PIN"
+        case .refused: "the token (or TokenForge's policy) refused the operation"
         }
     }
 

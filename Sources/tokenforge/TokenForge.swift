@@ -12,7 +12,11 @@ struct TokenForge: ParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        subcommands: [CodeCommand.self, URICommand.self, VerifyCommand.self]
+        subcommands: [
+            CodeCommand.self, URICommand.self, VerifyCommand.self, DevicesCommand.self, InfoCommand.self,
+            SlotsCommand.self, ProgramCommand.self, EraseCommand.self, TimeCommand.self, PINCommand.self,
+            ResetCommand.self,
+        ]
     )
 
     /// Runs a command and maps failures to the documented exit statuses.

@@ -1,0 +1,272 @@
+import ArgumentParser
+import Foundation
+import HIDTransport
+import OTPCore
+import TokenDrivers
+import TokenWire
+
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices", abstract: "List the OTP tokens connected (every HID device with --all).",
+        discussion: ExitStatus.helpText)
+
+    @Flag(help: "List every HID device, supported or not.") var all = false
+    @Flag(help: "Print a JSON array instead of text.") var json = false
+
+    struct Output: Encodable {
+        let path: String
+        let serial: String
+        let family: String?
+        let vendorID: String
+        let productID: String
+        let product: String
+    }
+
+    func run() throws {
+        let devices: [HIDDeviceInfo]
+        do { devices = try HIDAPI.enumerate() } catch { throw CLIFailure(status: .noDevice, message: "\(error)") }
+        let listed = devices.filter { all || TokenFamily.family(of: $0) != nil }.map {
+            Output(
+                path: $0.path, serial: $0.serialNumber, family: TokenFamily.family(of: $0)?.name,
+                vendorID: String(format: "%04x", $0.vendorID), productID: String(format: "%04x", $0.productID),
+                product: $0.product)
+        }
+        if json { return try JSONOutput.print(listed) }
+        if listed.isEmpty { print(all ? "no HID devices" : "no supported token is connected") }
+        for device in listed {
+            print("\(device.serial)\t\(device.vendorID):\(device.productID)\t\(device.family ?? "unsupported")\t\(device.path)")
+        }
+    }
+}
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Show a token's serial, firmware, slots, clock and PIN state.",
+        discussion: ExitStatus.helpText)
+
+    @OptionGroup var device: DeviceOptions
+    @Flag(help: "Print a JSON object instead of text.") var json = false
+
+    struct Output: Encodable {
+        let serial: String
+        let firmware: String
+        let slots: Int
+        let freeSlots: Int
+        let algorithms: [String]
+        let time: UInt64?
+        let clockDriftSeconds: Int64?
+        let pinSet: Bool
+        let pinRetries: Int
+        let encryptedSeedImport: Bool
+    }
+
+    func run() throws {
+        let driver = try device.openDriver()
+        let info = try withDriver { try driver.info() }
+        let now = Int64(Date().timeIntervalSince1970)
+        let output = Output(
+            serial: info.serial, firmware: info.firmwareVersion.map(String.init).joined(separator: "."),
+            slots: info.slotCount, freeSlots: info.freeSlots, algorithms: info.algorithms.map(\.rawValue), time: info.time,
+            clockDriftSeconds: info.time.map { Int64($0) - now }, pinSet: info.pinSet, pinRetries: info.pinRetries,
+            encryptedSeedImport: info.capabilities.contains(.wrappedSeedImport))
+        if json { return try JSONOutput.print(output) }
+        print("serial:      \(output.serial)")
+        print("firmware:    \(output.firmware)")
+        print("slots:       \(output.slots - output.freeSlots) used, \(output.freeSlots) free")
+        print("algorithms:  \(output.algorithms.joined(separator: ", "))")
+        print("clock:       \(output.clockDriftSeconds.map { "\($0 >= 0 ? "+" : "")\($0) s from this computer" } ?? "not set")")
+        print("PIN:         \(output.pinSet ? "set, \(output.pinRetries) tries left" : "not set (tokenforge pin set)")")
+        print("seed import: \(output.encryptedSeedImport ? "encrypted (ECDH P-256 + AES-GCM)" : "plain only")")
+    }
+}
+
+struct SlotsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slots", abstract: "List a token's used slots (never their secrets).", discussion: ExitStatus.helpText)
+
+    @OptionGroup var device: DeviceOptions
+    @OptionGroup var pin: PINOptions
+    @Flag(help: "Print a JSON array instead of text.") var json = false
+
+    struct Output: Encodable {
+        let slot: Int
+        let type: String
+        let algorithm: String
+        let digits: Int
+        let period: UInt32?
+        let counter: UInt64?
+        let issuer: String
+        let account: String
+    }
+
+    func run() throws {
+        let driver = try device.openDriver()
+        let entries = try withDriver {
+            try driver.verifyPIN(try pin.pin())
+            return try driver.slots()
+        }
+        let output = entries.map { entry -> Output in
+            let configuration = entry.configuration
+            var period: UInt32?
+            var counter: UInt64?
+            switch configuration.kind {
+            case .totp(let value): period = value
+            case .hotp(let value): counter = value
+            }
+            return Output(
+                slot: Int(entry.slot.rawValue), type: counter == nil ? "totp" : "hotp", algorithm: configuration.algorithm.rawValue,
+                digits: configuration.digits, period: period, counter: counter, issuer: configuration.issuer,
+                account: configuration.account)
+        }
+        if json { return try JSONOutput.print(output) }
+        if output.isEmpty { print("no slot is in use") }
+        for slot in output {
+            let timing = slot.period.map { "\($0) s" } ?? "counter \(slot.counter!)"
+            let label = slot.issuer.isEmpty ? slot.account : "\(slot.issuer):\(slot.account)"
+            print("\(slot.slot)\t\(slot.type.uppercased()) \(slot.algorithm) \(slot.digits) digits \(timing)\t\(label)")
+        }
+    }
+}
+
+struct EraseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase", abstract: "Erase one slot of a token (its secret bytes are wiped).", discussion: ExitStatus.helpText)
+
+    @Argument(help: "The slot to erase.") var slot: Int
+    @OptionGroup var device: DeviceOptions
+    @OptionGroup var pin: PINOptions
+
+    func validate() throws {
+        guard (0...254).contains(slot) else { throw ValidationError("the slot is a number from 0 to 254.") }
+    }
+
+    func run() throws {
+        let driver = try device.openDriver()
+        try withDriver {
+            try driver.verifyPIN(try pin.pin())
+            try driver.deleteSlot(SlotIndex(slot))
+            guard try !driver.slots().contains(where: { $0.slot == SlotIndex(slot) }) else {
+                throw CLIFailure(status: .verificationFailed, message: "slot \(slot) is still listed after erasing it")
+            }
+        }
+        print("erased slot \(slot)")
+    }
+}
+
+struct TimeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "time", abstract: "Show how far a token's clock is from this computer's; --sync sets it.",
+        discussion: ExitStatus.helpText)
+
+    @OptionGroup var device: DeviceOptions
+    @OptionGroup var pin: PINOptions
+    @Flag(help: "Set the token's clock to this computer's (needs the PIN).") var sync = false
+    @Flag(help: "Print a JSON object instead of text.") var json = false
+
+    struct Output: Encodable {
+        let tokenTime: UInt64?
+        let hostTime: Int64
+        let driftSeconds: Int64?
+        let synced: Bool
+    }
+
+    func run() throws {
+        let driver = try device.openDriver()
+        let output: Output = try withDriver {
+            let before = try driver.time()
+            let now = Int64(Date().timeIntervalSince1970)
+            guard sync else {
+                return Output(tokenTime: before, hostTime: now, driftSeconds: before.map { Int64($0) - now }, synced: false)
+            }
+            try driver.verifyPIN(try pin.pin())
+            try driver.setTime(UInt64(now))
+            guard let after = try driver.time(), abs(Int64(after) - now) <= 2 else {
+                throw CLIFailure(status: .verificationFailed, message: "the token's clock did not take the new time")
+            }
+            return Output(tokenTime: before, hostTime: now, driftSeconds: before.map { Int64($0) - now }, synced: true)
+        }
+        if json { return try JSONOutput.print(output) }
+        let drift = output.driftSeconds.map { "\($0 >= 0 ? "+" : "")\($0) s from this computer" } ?? "not set"
+        print(output.synced ? "clock was \(drift); now set to this computer's" : "clock: \(drift)")
+    }
+}
+
+struct ResetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset",
+        abstract: "Factory-reset a token: every slot and the PIN are erased (the way out of a blocked PIN).",
+        discussion: ExitStatus.helpText)
+
+    @OptionGroup var device: DeviceOptions
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func run() throws {
+        let driver = try device.openDriver()
+        let serial = try withDriver { try driver.info().serial }
+        if !yes {
+            print("This erases every slot and the PIN of token \(serial). Type its serial to confirm: ", terminator: "")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == serial else {
+                throw CLIFailure(status: .refused, message: "not confirmed: nothing was erased")
+            }
+        }
+        try withDriver {
+            try driver.factoryReset()
+            let info = try driver.info()
+            guard info.freeSlots == info.slotCount, !info.pinSet else {
+                throw CLIFailure(status: .verificationFailed, message: "the token still reports slots or a PIN after the reset")
+            }
+        }
+        print("token \(serial) reset: no slots, no PIN")
+    }
+}
+
+struct PINCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pin", abstract: "Set, change or check a token's PIN.",
+        subcommands: [Set.self, Change.self, Verify.self])
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set the PIN of a token that has none.", discussion: ExitStatus.helpText)
+        @OptionGroup var device: DeviceOptions
+        @Option(help: ArgumentHelp("Read the new PIN from FILE (\"-\" for standard input); else TOKENFORGE_NEW_PIN; else a prompt.", valueName: "FILE"))
+        var newPinFile: String?
+
+        func run() throws {
+            let driver = try device.openDriver()
+            let pin = try PINInput.read(file: newPinFile, environment: "TOKENFORGE_NEW_PIN", prompt: "New PIN: ")
+            try withDriver {
+                try driver.setPIN(pin)
+                try driver.verifyPIN(pin)
+            }
+            print("PIN set")
+        }
+    }
+
+    struct Change: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change the PIN.", discussion: ExitStatus.helpText)
+        @OptionGroup var device: DeviceOptions
+        @OptionGroup var pin: PINOptions
+        @Option(help: ArgumentHelp("Read the new PIN from FILE; else TOKENFORGE_NEW_PIN; else a prompt.", valueName: "FILE"))
+        var newPinFile: String?
+
+        func run() throws {
+            let driver = try device.openDriver()
+            let current = try pin.pin(prompt: "Current PIN: ")
+            let new = try PINInput.read(file: newPinFile, environment: "TOKENFORGE_NEW_PIN", prompt: "New PIN: ")
+            try withDriver { try driver.changePIN(from: current, to: new) }
+            print("PIN changed")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check the PIN (a wrong one uses up a try).", discussion: ExitStatus.helpText)
+        @OptionGroup var device: DeviceOptions
+        @OptionGroup var pin: PINOptions
+
+        func run() throws {
+            let driver = try device.openDriver()
+            try withDriver { try driver.verifyPIN(try pin.pin()) }
+            print("PIN correct")
+        }
+    }
+}
