@@ -101,6 +101,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "TokenDriversTests",
+            dependencies: ["TokenDrivers"]
+        ),
+        .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "TokenDrivers", "EmulatorServer", "VirtualToken", "TokenWire", "OTPCore"]
         ),
