@@ -76,6 +76,11 @@ let package = Package(
             dependencies: ["VirtualToken", "TokenWire", "OTPCore"],
             path: "bench/token-bench"
         ),
+        .executableTarget(
+            name: "device-bench",
+            dependencies: ["HIDTransport", "TokenDrivers", "Provisioning", "TokenWire", "OTPCore"],
+            path: "bench/device-bench"
+        ),
         .testTarget(
             name: "OTPCoreTests",
             dependencies: [
