@@ -128,7 +128,8 @@ public final class EmulatorServer: Sendable {
             case "unplug":
                 entry.plugged = false
             case "plug":
-                if entry.device.isPoweredOff { try entry.device.powerOn() }
+                // Plugging in powers the token up afresh: channels and PIN sessions start over.
+                try entry.device.powerOn()
                 entry.plugged = true
             case "latency":
                 guard words.count > 2, let milliseconds = Int(words[2]), milliseconds >= 0 else {

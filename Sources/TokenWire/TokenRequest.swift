@@ -1,6 +1,6 @@
 import OTPCore
 
-/// An application request (§5): `COMMAND(1) FIELDS…`, carried in a MSG frame.
+/// An application request (§4.1; commands §5): `COMMAND(1) FIELDS…`, carried in a MSG frame.
 public enum TokenRequest: Equatable, Sendable {
     case getInfo
     case setPIN(PIN)

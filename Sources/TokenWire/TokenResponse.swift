@@ -1,6 +1,6 @@
 import OTPCore
 
-/// An application response (§6): `STATUS(1) FIELDS…`.
+/// An application response (§4.1; statuses §6): `STATUS(1) FIELDS…`.
 public struct TokenResponse: Equatable, Sendable {
     public let status: TokenStatus
     public let fields: [TLV]

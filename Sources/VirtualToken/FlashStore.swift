@@ -66,7 +66,17 @@ public final class FlashStore {
         var unit = 0
         while unit < record.count {
             let chunk = Array(record[unit..<min(unit + Self.programUnit, record.count)])
-            try step { try medium.write(chunk, at: offset + unit) }
+            do {
+                try step { try medium.write(chunk, at: offset + unit) }
+            } catch {
+                // A failed write (power still on) takes back the partial record, so the log
+                // stays walkable; after a power cut the torn tail is dropped at the next mount.
+                if error != .powerCut {
+                    image.removeSubrange(offset...)
+                    try? medium.truncate(to: offset)
+                }
+                throw error
+            }
             image += chunk
             unit += Self.programUnit
         }
@@ -114,13 +124,17 @@ public final class FlashStore {
         while offset < image.count {
             let remaining = image.count - offset
             guard remaining >= 7, image[offset] == 0x54, image[offset + 1] == 0x52 else {
-                if remaining < 7, Self.isPrefixOfRecord(image[offset...]) { return try dropTornTail(at: offset) }
-                throw .corruptRecord(offset: offset)
+                guard remaining < 7, Self.isPrefixOfRecord(image[offset...]) else { throw .corruptRecord(offset: offset) }
+                try dropTornTail(at: offset)
+                break
             }
             let state = image[offset + 2]
             let length = Int(image[offset + 5]) << 8 | Int(image[offset + 6])
             let end = offset + 7 + length + 4
-            guard end <= image.count else { return try dropTornTail(at: offset) }
+            guard end <= image.count else {
+                try dropTornTail(at: offset)
+                break
+            }
             if state == 0x00 {
                 if image[(offset + 7)..<end].contains(where: { $0 != 0 }) { unscrubbed.append(offset) }
                 offset = end

@@ -53,7 +53,7 @@ public final class SpecToken {
         self.configuration = configuration
         flash = try FlashStore(medium: medium)
         if let record = flash.value(.init(type: RecordType.identity, index: 0)) {
-            guard let stored = DeviceIdentity(flashRecord: record) else { throw .corruptRecord(offset: 0) }
+            guard let stored = DeviceIdentity(flashRecord: record) else { throw .missingIdentity }
             identity = stored
         } else {
             let fresh = newIdentity ?? DeviceIdentity.manufacture(using: &self.random)
@@ -120,7 +120,9 @@ public final class SpecToken {
         case .failed(let error, let channel):
             replies.append(Self.error(error, on: channel))
         case .complete(let frame):
-            replies.append(respond(to: frame))
+            let reply = respond(to: frame)
+            // A token that lost power mid-command sends nothing at all.
+            if !isPoweredOff { replies.append(reply) }
         }
         return replies
     }
@@ -187,10 +189,11 @@ public final class SpecToken {
         } catch let failure as PINFailure {
             return TokenResponse(status: failure.status, fields: [TLV(.pinRetries, byte: UInt8(failure.retries))])
                 .encoded()
-        } catch {
-            // A power cut: the token stops and answers nothing more.
+        } catch FlashError.powerCut {
             isPoweredOff = true
             return []
+        } catch {
+            return TokenResponse(status: .flashFailure).encoded()
         }
     }
 
@@ -217,7 +220,7 @@ public final class SpecToken {
             return try put(write)
         case .deleteSlot(let slot):
             try checkRange(slot)
-            guard storedSlot(slot) != nil else { throw TokenStatus.slotEmpty }
+            guard isOccupied(slot) else { throw TokenStatus.slotEmpty }
             try flash.write(.init(type: RecordType.slot, index: slot.rawValue), [])
             return TokenResponse(status: .ok)
         case .listSlots(let start):
@@ -310,6 +313,11 @@ public final class SpecToken {
         return StoredSlot(configuration: configuration, secret: Secret(bytes: secret))
     }
 
+    /// A slot with any record counts as used, even one this firmware cannot read.
+    private func isOccupied(_ slot: SlotIndex) -> Bool {
+        flash.value(.init(type: RecordType.slot, index: slot.rawValue)) != nil
+    }
+
     private func save(_ stored: StoredSlot, in slot: SlotIndex) throws {
         let record = TLV.encode(stored.configuration.fields + [TLV(.secret, stored.secret.withUnsafeBytes(Array.init))])
         try flash.write(.init(type: RecordType.slot, index: slot.rawValue), record)
@@ -322,14 +330,14 @@ public final class SpecToken {
     private func put(_ write: SlotWrite) throws -> TokenResponse {
         var slot = write.slot
         if slot == .firstFree {
-            guard let free = (0..<configuration.slotCount).map(SlotIndex.init).first(where: { storedSlot($0) == nil })
+            guard let free = (0..<configuration.slotCount).map(SlotIndex.init).first(where: { !isOccupied($0) })
             else {
                 throw TokenStatus.slotsFull
             }
             slot = free
         }
         try checkRange(slot)
-        if storedSlot(slot) != nil, !write.overwrite { throw TokenStatus.slotOccupied }
+        if isOccupied(slot), !write.overwrite { throw TokenStatus.slotOccupied }
         let secret: Secret
         switch write.seed {
         case .plain(let plain):

@@ -149,3 +149,60 @@ struct FlashImageLocationTests {
         #expect(FlashImageLocation.path(serial: "TF1", environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]) == "/h/.local/share/tokenforge/tokens/TF1.flash")
     }
 }
+
+/// A medium whose writes fail once armed, as worn-out flash does.
+final class FailingFlashMedium: FlashMedium {
+    let inner = MemoryFlashMedium()
+    var failing = false
+    struct WriteFailure: Error {}
+    func read() throws -> [UInt8] { inner.read() }
+    func write(_ bytes: [UInt8], at offset: Int) throws {
+        if failing { throw WriteFailure() }
+        inner.write(bytes, at: offset)
+    }
+    func truncate(to length: Int) throws { inner.truncate(to: length) }
+    func replace(with bytes: [UInt8]) throws { inner.replace(with: bytes) }
+}
+
+struct FlashFailureTests {
+    @Test func aFailedFlashWriteIsAnsweredWithFlashFailureAndTheSlotKeepsItsValue() throws {
+        let medium = FailingFlashMedium()
+        let token = try makeToken(medium: medium)
+        let host = try TestHost(token: token)
+        try host.unlock()
+        try host.ok(totpSlot(0))
+        medium.failing = true
+        #expect(try host.send(totpSlot(0, secret: Array("abcdefghijabcdefghij".utf8), overwrite: true)).status == .flashFailure)
+        #expect(!token.isPoweredOff)
+        medium.failing = false
+        #expect(try host.code(0, at: 59) == "94287082")
+    }
+}
+
+extension FlashFailureTests {
+    @Test func aWriteFailingHalfwayLeavesAReadableImage() throws {
+        final class FailAfter: FlashMedium {
+            let inner = MemoryFlashMedium()
+            var writesLeft = Int.max
+            struct WriteFailure: Error {}
+            func read() throws -> [UInt8] { inner.read() }
+            func write(_ bytes: [UInt8], at offset: Int) throws {
+                guard writesLeft > 0 else { throw WriteFailure() }
+                writesLeft -= 1
+                inner.write(bytes, at: offset)
+            }
+            func truncate(to length: Int) throws { inner.truncate(to: length) }
+            func replace(with bytes: [UInt8]) throws { inner.replace(with: bytes) }
+        }
+        let medium = FailAfter()
+        let host = try TestHost(token: makeToken(medium: medium))
+        try host.unlock()
+        medium.writesLeft = 2
+        #expect(try host.send(totpSlot(0)).status == .flashFailure)
+        medium.writesLeft = .max
+        try host.ok(totpSlot(1))
+        let again = try TestHost(token: makeToken(medium: medium.inner))
+        try again.ok(.verifyPIN(PIN("123456")))
+        #expect(try again.code(1, at: 59) == "94287082")
+    }
+}
