@@ -7,11 +7,13 @@ let package = Package(
         .executable(name: "tokenforge", targets: ["tokenforge"]),
         .executable(name: "tokenforge-emulator", targets: ["tokenforge-emulator"]),
         .library(name: "OTPCore", targets: ["OTPCore"]),
+        .library(name: "hidapi-standin", type: .dynamic, targets: ["HIDAPIStandIn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +39,10 @@ let package = Package(
             providers: [.apt(["libhidapi-dev"])]
         ),
         .target(
+            name: "HIDAPIStandIn",
+            path: "Sources/HIDAPIStandIn"
+        ),
+        .target(
             name: "HIDTransport",
             dependencies: ["CHIDAPI"]
         ),
@@ -59,10 +65,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .target(
+            name: "Activation",
+            dependencies: [
+                "OTPCore", "CQRencode", "CPNG", "CZBar",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["migration.proto"]
+        ),
+        .executableTarget(
+            name: "qr-bench",
+            dependencies: ["Activation", "OTPCore"],
+            path: "bench/qr-bench"
+        ),
         .executableTarget(
             name: "tokenforge",
             dependencies: [
-                "OTPCore", "TokenWire", "HIDTransport", "TokenDrivers", "Provisioning",
+                "OTPCore", "Activation", "TokenWire", "HIDTransport", "TokenDrivers", "Provisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,11 +129,16 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenDriversTests",
-            dependencies: ["TokenDrivers"]
+            dependencies: ["TokenDrivers", "TokenWire", "HIDTransport", "OTPCore"]
         ),
         .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "TokenDrivers", "EmulatorServer", "VirtualToken", "TokenWire", "OTPCore"]
+        ),
+        .testTarget(
+            name: "ActivationTests",
+            dependencies: ["Activation", "OTPCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "TokenForgeCLITests",

@@ -15,13 +15,13 @@ public final class SpecTokenDriver {
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
-    /// Opens a channel on the token (§3.1).
-    public init(connection: HIDConnection, timeoutMilliseconds: Int = 2_000) throws(DriverError) {
+    /// Opens a channel on the token (§3.1) with a random nonce, or `nonce` when replaying vectors.
+    public init(connection: HIDConnection, timeoutMilliseconds: Int = 2_000, nonce: [UInt8]? = nil) throws(DriverError) {
         self.connection = connection
         self.timeoutMilliseconds = timeoutMilliseconds
         start = clock.now
         var random = SystemRandomNumberGenerator()
-        let nonce = (0..<8).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let nonce = nonce ?? (0..<8).map { _ in UInt8.random(in: 0...255, using: &random) }
         let reply = try exchange(Frame(channel: .broadcast, command: .initialise, payload: nonce), retries: 1)
         guard reply.payload.count >= 16, reply.payload.prefix(8).elementsEqual(nonce) else {
             throw .malformedResponse("INIT answer does not echo the nonce")
