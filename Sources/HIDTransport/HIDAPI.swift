@@ -8,7 +8,9 @@ public enum HIDAPI {
         guard hid_init() == 0 else { throw .initialisationFailed }
         guard let first = hid_enumerate(vendorID, productID) else {
             // hidapi reports "No HID devices … found" as an error; that is an empty list.
-            if let reason = text(hid_error(nil)), !reason.isEmpty, reason != "Success", !reason.hasPrefix("No HID devices") {
+            if let reason = text(hid_error(nil)), !reason.isEmpty, reason != "Success",
+                !reason.lowercased().contains("no hid devices")
+            {
                 throw .enumerationFailed(reason)
             }
             return []

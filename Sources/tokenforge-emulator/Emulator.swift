@@ -82,6 +82,12 @@ struct Serve: ParsableCommand {
             }
         }
         Emulator.cleanupPath = strdup(socket.path)
+        // A parent may have started us with these blocked; stopping must work all the same.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         for signal in [SIGINT, SIGTERM] {
             Foundation.signal(signal) { _ in
                 if let path = Emulator.cleanupPath { unlink(path) }

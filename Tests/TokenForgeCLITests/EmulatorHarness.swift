@@ -53,6 +53,9 @@ final class EmulatorHarness {
     func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         self.process = nil
     }
