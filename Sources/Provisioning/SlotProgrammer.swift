@@ -49,7 +49,8 @@ public struct SlotProgrammer {
             throw .refused(.putSlot, .slotsFull)
         }
         let drift = try driver.time().map { Int64($0) - now }
-        try driver.setTime(UInt64(now))
+        // A clock already right to the second is left alone: every SET_TIME is a flash write.
+        if drift != 0 { try driver.setTime(UInt64(now)) }
 
         let slot = requested ?? .firstFree
         let seed: SeedMaterial

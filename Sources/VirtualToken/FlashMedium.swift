@@ -11,6 +11,8 @@ public protocol FlashMedium: AnyObject {
     func truncate(to length: Int) throws
     /// Replaces the whole image at once: readers see the old image or the new, never a mix.
     func replace(with bytes: [UInt8]) throws
+    /// Makes every write so far durable before any later one.
+    func sync() throws
 }
 
 /// Flash kept in memory; a new `SpecToken` on the same medium models a restart.
@@ -30,18 +32,37 @@ public final class MemoryFlashMedium: FlashMedium {
 
     public func truncate(to length: Int) { bytes.removeSubrange(min(length, bytes.count)...) }
 
+    public func sync() {}
+
     public func replace(with data: [UInt8]) {
         bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         bytes = data
     }
 }
 
-/// Flash kept in a file (mode 0600). Each write is synced; `replace` writes a temporary file and
-/// renames it over the image, then zeroes the old image's blocks so erased secrets do not linger.
+/// Flash kept in a file (mode 0600), held open. `sync` is fsync; `replace` writes a temporary
+/// file and renames it over the image, then zeroes the old image's blocks so erased secrets do not
+/// linger.
 public final class FileFlashMedium: FlashMedium {
     public let path: String
+    private var descriptor: Int32 = -1
 
     public init(path: String) { self.path = path }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    private func openForWriting() throws -> Int32 {
+        if descriptor < 0 {
+            descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw FlashError.io(operation: "open \(path)", code: errno) }
+        }
+        return descriptor
+    }
+
+    public func sync() throws {
+        guard descriptor >= 0 else { return }
+        guard fsync(descriptor) == 0 else { throw FlashError.io(operation: "fsync \(path)", code: errno) }
+    }
 
     public func read() throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -64,11 +85,7 @@ public final class FileFlashMedium: FlashMedium {
     }
 
     public func write(_ bytes: [UInt8], at offset: Int) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw FlashError.io(operation: "open \(path)", code: errno) }
-        defer { close(descriptor) }
-        try Self.writeAll(bytes, to: descriptor, at: offset, path: path)
-        guard fsync(descriptor) == 0 else { throw FlashError.io(operation: "fsync \(path)", code: errno) }
+        try Self.writeAll(bytes, to: try openForWriting(), at: offset, path: path)
     }
 
     public func truncate(to length: Int) throws {
@@ -79,17 +96,21 @@ public final class FileFlashMedium: FlashMedium {
 
     public func replace(with bytes: [UInt8]) throws {
         let temporary = path + ".new"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw FlashError.io(operation: "open \(temporary)", code: errno) }
+        let fresh = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fresh >= 0 else { throw FlashError.io(operation: "open \(temporary)", code: errno) }
         do {
-            defer { close(descriptor) }
-            try Self.writeAll(bytes, to: descriptor, at: 0, path: temporary)
-            guard fsync(descriptor) == 0 else { throw FlashError.io(operation: "fsync \(temporary)", code: errno) }
+            defer { close(fresh) }
+            try Self.writeAll(bytes, to: fresh, at: 0, path: temporary)
+            guard fsync(fresh) == 0 else { throw FlashError.io(operation: "fsync \(temporary)", code: errno) }
         }
         let old = open(path, O_RDWR | O_CLOEXEC)
         guard rename(temporary, path) == 0 else {
             if old >= 0 { close(old) }
             throw FlashError.io(operation: "rename \(temporary)", code: errno)
+        }
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
         }
         if old >= 0 {
             var status = stat()

@@ -39,7 +39,10 @@ public final class FlashStore {
         do { image = try medium.read() } catch let error as FlashError { throw error } catch { throw .foreignImage }
         if image.isEmpty {
             image = Self.header
-            try perform { try medium.write(Self.header, at: 0) }
+            try perform {
+                try medium.write(Self.header, at: 0)
+                try medium.sync()
+            }
             return
         }
         guard image.count >= Self.header.count, Array(image[0..<8]) == Array(Self.header[0..<8]) else {
@@ -80,6 +83,8 @@ public final class FlashStore {
             image += chunk
             unit += Self.programUnit
         }
+        // The new record is durable before anything it replaces is wiped.
+        try perform { try medium.sync() }
         let replaced = live[key]
         live[key] = payload.isEmpty ? nil : (offset, payload)
         if let replaced { try wipe(recordAt: replaced.offset) }
@@ -115,6 +120,7 @@ public final class FlashStore {
         let zeros = [UInt8](repeating: 0, count: length + 4)
         try step { try medium.write(zeros, at: offset + 7) }
         image.replaceSubrange((offset + 7)..<(offset + 7 + zeros.count), with: zeros)
+        // Not synced on its own: a wipe lost to a crash is redone when the image is next mounted.
     }
 
     private func scan() throws(FlashError) {

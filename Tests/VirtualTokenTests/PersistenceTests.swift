@@ -162,6 +162,7 @@ final class FailingFlashMedium: FlashMedium {
     }
     func truncate(to length: Int) throws { inner.truncate(to: length) }
     func replace(with bytes: [UInt8]) throws { inner.replace(with: bytes) }
+    func sync() throws {}
 }
 
 struct FlashFailureTests {
@@ -193,6 +194,7 @@ extension FlashFailureTests {
             }
             func truncate(to length: Int) throws { inner.truncate(to: length) }
             func replace(with bytes: [UInt8]) throws { inner.replace(with: bytes) }
+            func sync() throws {}
         }
         let medium = FailAfter()
         let host = try TestHost(token: makeToken(medium: medium))

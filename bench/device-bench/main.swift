@@ -6,7 +6,7 @@ import TokenDrivers
 import TokenWire
 
 // Program + verify of one slot through hidapi, timed: run under the stand-in library against
-// tokenforge-emulator (bench/device-roundtrip.sh does). The token must have PIN 123456.
+// tokenforge-emulator (bench/device-roundtrip.sh does). A token without a PIN gets 123456.
 // Prints "program_verify_ms_mean=… program_verify_ms_p95=… runs=N".
 
 let runs = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200
@@ -14,6 +14,7 @@ guard let device = try HIDAPI.enumerate().first(where: { TokenFamily.family(of: 
     fatalError("no token: start tokenforge-emulator and set LD_LIBRARY_PATH and TOKENFORGE_EMULATOR_SOCKET")
 }
 let driver = try SpecTokenDriver(connection: HIDAPI.open(device))
+if try !driver.info().pinSet { try driver.setPIN(PIN("123456")) }
 try driver.verifyPIN(PIN("123456"))
 var options = SlotProgrammer.Options()
 options.overwrite = true
