@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -30,8 +32,12 @@ let package = Package(
             dependencies: ["OTPCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "NitrokeyWire",
+            dependencies: ["OTPCore"]
+        ),
+        .target(
             name: "VirtualToken",
-            dependencies: ["TokenWire", "OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TokenWire", "NitrokeyWire", "OTPCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .systemLibrary(
             name: "CHIDAPI",
@@ -48,7 +54,9 @@ let package = Package(
         ),
         .target(
             name: "TokenDrivers",
-            dependencies: ["TokenWire", "HIDTransport", "OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "TokenWire", "NitrokeyWire", "HIDTransport", "OTPCore", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "Provisioning",
@@ -56,12 +64,12 @@ let package = Package(
         ),
         .target(
             name: "EmulatorServer",
-            dependencies: ["VirtualToken", "TokenWire", "HIDTransport"]
+            dependencies: ["VirtualToken", "TokenWire", "NitrokeyWire", "HIDTransport"]
         ),
         .executableTarget(
             name: "tokenforge-emulator",
             dependencies: [
-                "EmulatorServer", "VirtualToken",
+                "EmulatorServer", "VirtualToken", "NitrokeyWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,15 +84,34 @@ let package = Package(
             ],
             exclude: ["migration.proto"]
         ),
+        .target(
+            name: "Exports",
+            dependencies: [
+                "OTPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "qr-bench",
             dependencies: ["Activation", "OTPCore"],
             path: "bench/qr-bench"
         ),
+        .target(
+            name: "Issuance",
+            dependencies: [
+                "OTPCore", "Activation", "Exports", "TokenWire", "TokenDrivers", "Provisioning",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "tokenforge",
             dependencies: [
-                "OTPCore", "Activation", "TokenWire", "HIDTransport", "TokenDrivers", "Provisioning",
+                "OTPCore", "Activation", "TokenWire", "HIDTransport", "TokenDrivers", "Provisioning", "Issuance",
+                "EmulatorServer", "VirtualToken",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +130,11 @@ let package = Package(
             dependencies: ["HIDTransport", "TokenDrivers", "Provisioning", "TokenWire", "OTPCore"],
             path: "bench/device-bench"
         ),
+        .executableTarget(
+            name: "nitrokey-bench",
+            dependencies: ["HIDTransport", "TokenDrivers", "Provisioning", "TokenWire", "OTPCore"],
+            path: "bench/nitrokey-bench"
+        ),
         .testTarget(
             name: "OTPCoreTests",
             dependencies: [
@@ -120,16 +152,20 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "NitrokeyWireTests",
+            dependencies: ["NitrokeyWire", "OTPCore"]
+        ),
+        .testTarget(
             name: "VirtualTokenTests",
             dependencies: [
-                "VirtualToken", "TokenWire", "OTPCore",
+                "VirtualToken", "TokenWire", "NitrokeyWire", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "TokenDriversTests",
-            dependencies: ["TokenDrivers", "TokenWire", "HIDTransport", "OTPCore"]
+            dependencies: ["TokenDrivers", "TokenWire", "NitrokeyWire", "HIDTransport", "OTPCore", "EmulatorServer", "VirtualToken"]
         ),
         .testTarget(
             name: "ProvisioningTests",
@@ -138,6 +174,15 @@ let package = Package(
         .testTarget(
             name: "ActivationTests",
             dependencies: ["Activation", "OTPCore"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ExportsTests",
+            dependencies: [
+                "Exports", "OTPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -12,6 +12,13 @@ public protocol EmulatedDevice: AnyObject {
     func control(_ words: [String]) throws -> String
     var isPoweredOff: Bool { get }
     func powerOn() throws
+    /// Whether the device models its own per-command processing time (answering "busy" meanwhile,
+    /// as a Nitrokey Pro does): the server then hands it `latency` instead of delaying its reports.
+    var modelsCommandLatency: Bool { get }
+}
+
+extension EmulatedDevice {
+    public var modelsCommandLatency: Bool { false }
 }
 
 /// The RTC of an emulated token: the host clock plus a drift the CONTROL `clock` command sets.

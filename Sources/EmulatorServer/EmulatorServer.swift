@@ -112,16 +112,24 @@ public final class EmulatorServer: Sendable {
         }
     }
 
+    /// A token's name in CONTROL commands: its path without `emulator:` (the serial of a spec token).
+    static func name(of device: EmulatedDevice) -> String {
+        let path = device.description.path
+        return path.hasPrefix("emulator:") ? String(path.dropFirst("emulator:".count)) : device.description.serial
+    }
+
     /// Runs a CONTROL command (docs/emulator-socket.md).
     public func control(_ command: String) throws -> String {
         let words = command.split(separator: " ").map(String.init)
         return try entries.withLock { entries in
             guard let verb = words.first else { throw EmulatorError("empty control command") }
             if verb == "list" {
-                return entries.map { "\($0.device.description.serial) \($0.plugged ? "plugged" : "unplugged")" }
+                return entries.map { "\(Self.name(of: $0.device)) \($0.plugged ? "plugged" : "unplugged")" }
                     .joined(separator: "\n")
             }
-            guard words.count >= 2, let entry = entries.first(where: { $0.device.description.serial == words[1] }) else {
+            guard words.count >= 2,
+                let entry = entries.first(where: { $0.device.description.serial == words[1] || Self.name(of: $0.device) == words[1] })
+            else {
                 throw EmulatorError("\(verb) needs the serial of an emulated token")
             }
             switch verb {
@@ -135,7 +143,11 @@ public final class EmulatorServer: Sendable {
                 guard words.count > 2, let milliseconds = Int(words[2]), milliseconds >= 0 else {
                     throw EmulatorError("latency SERIAL MILLISECONDS")
                 }
-                entry.latencyMilliseconds = milliseconds
+                if entry.device.modelsCommandLatency {
+                    _ = try entry.device.control(["latency", words[1], words[2]])
+                } else {
+                    entry.latencyMilliseconds = milliseconds
+                }
             default:
                 return try entry.device.control([verb] + words.dropFirst(1))
             }

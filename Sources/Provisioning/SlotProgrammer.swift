@@ -2,9 +2,10 @@ import OTPCore
 import TokenDrivers
 import TokenWire
 
-/// Programs one slot the way an administrator needs it done: clock set first, the seed sent
-/// encrypted to the attested token key when the token can take it, then the slot read back by
-/// comparing the token's code with the host's. Success is only ever reported after that check.
+/// Programs one slot the way an administrator needs it done, on any token family: what the token
+/// cannot hold refused before anything is written, clock set first, the seed sent encrypted to the
+/// attested token key when the token can take it, then the slot read back by comparing the
+/// token's code with the host's. Success is only ever reported after that check.
 public struct SlotProgrammer {
     public struct Options: Sendable {
         /// Replace a slot that is in use.
@@ -19,18 +20,23 @@ public struct SlotProgrammer {
     /// What was programmed.
     public struct Result: Equatable, Sendable {
         public let slot: SlotIndex
-        /// The token's clock minus the host's before it was set, in seconds.
+        /// The token's clock minus the host's before it was set, in seconds (nil: unknown).
         public let clockDriftBeforeSync: Int64?
         /// Whether the seed crossed USB encrypted (§7).
         public let encrypted: Bool
         /// For HOTP: the counter the token will use next (verification used one).
         public let nextCounter: UInt64?
+        /// The name the token keeps when it is not the issuer and account as given.
+        public let storedName: String?
     }
 
-    public let driver: SpecTokenDriver
+    /// How far a token's clock may have run between being set and giving its code.
+    static let clockAllowanceSeconds: Int64 = 5
+
+    public let driver: any OTPTokenDriver
     public let options: Options
 
-    public init(driver: SpecTokenDriver, options: Options = Options()) {
+    public init(driver: any OTPTokenDriver, options: Options = Options()) {
         self.driver = driver
         self.options = options
     }
@@ -39,33 +45,14 @@ public struct SlotProgrammer {
     public func program(
         _ secret: Secret, configuration: SlotConfiguration, slot requested: SlotIndex?, now: Int64
     ) throws(DriverError) -> Result {
-        let info = try driver.info()
-        if let requested {
-            guard Int(requested.rawValue) < info.slotCount else { throw .refused(.putSlot, .slotOutOfRange) }
-            if !options.overwrite, try driver.slots().contains(where: { $0.slot == requested }) {
-                throw .refused(.putSlot, .slotOccupied)
-            }
-        } else if info.freeSlots == 0 {
-            throw .refused(.putSlot, .slotsFull)
-        }
-        let drift = try driver.time().map { Int64($0) - now }
-        // A clock already right to the second is left alone: every SET_TIME is a flash write.
-        if drift != 0 { try driver.setTime(UInt64(now)) }
-
-        let slot = requested ?? .firstFree
-        let seed: SeedMaterial
-        if info.capabilities.contains([.wrappedSeedImport, .attestation]) {
-            let key = try driver.attestedKey(allowTestManufacturer: options.allowTestTokens)
-            do {
-                seed = .wrapped(try SeedWrap.wrap(secret, to: key, slot: slot, configuration: configuration))
-            } catch {
-                throw .unsupported("cannot encrypt the seed: \(error)")
-            }
-        } else {
-            guard options.allowPlainImport else { throw .plainImportNotAllowed }
-            seed = .plain(secret)
-        }
-        let used = try driver.putSlot(SlotWrite(slot: slot, configuration: configuration, seed: seed, overwrite: options.overwrite))
+        let capabilities = try driver.capabilities()
+        try capabilities.check(configuration, secretBytes: secret.byteCount)
+        let slot = try driver.chooseSlot(requested, for: configuration.kind, overwrite: options.overwrite)
+        let drift = try driver.synchroniseClock(to: now)
+        let written = try driver.writeSlot(
+            slot, secret: secret, configuration: configuration, overwrite: options.overwrite,
+            policy: SeedImportPolicy(allowTestTokens: options.allowTestTokens, allowPlainImport: options.allowPlainImport))
+        let used = written.slot
 
         let generator: HOTPGenerator
         do {
@@ -76,8 +63,17 @@ public struct SlotProgrammer {
         var nextCounter: UInt64?
         switch configuration.kind {
         case .totp(let period):
-            let answer = try driver.calculate(used, at: UInt64(now))
-            guard answer.code == generator.code(counter: UInt64(now) / UInt64(period)) else {
+            let steps: ClosedRange<UInt64>
+            let answer: CalculatedCode
+            if capabilities.codesAtAnyTime {
+                answer = try driver.calculate(used, at: UInt64(now))
+                steps = (UInt64(now) / UInt64(period))...(UInt64(now) / UInt64(period))
+            } else {
+                // The clock was set to `now` just before and has run since: its step is now's or a later one.
+                answer = try driver.calculate(used, at: nil)
+                steps = (UInt64(now) / UInt64(period))...(UInt64(now + Self.clockAllowanceSeconds) / UInt64(period))
+            }
+            guard steps.contains(where: { generator.code(counter: $0) == answer.code }) else {
                 throw .verificationFailed(slot: used)
             }
         case .hotp(let counter):
@@ -87,6 +83,8 @@ public struct SlotProgrammer {
             }
             nextCounter = counter + 1
         }
-        return Result(slot: used, clockDriftBeforeSync: drift, encrypted: seed != .plain(secret), nextCounter: nextCounter)
+        return Result(
+            slot: used, clockDriftBeforeSync: drift, encrypted: written.encrypted, nextCounter: nextCounter,
+            storedName: written.storedName)
     }
 }

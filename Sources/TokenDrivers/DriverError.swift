@@ -15,6 +15,14 @@ public enum DriverError: Error, Equatable, Sendable, CustomStringConvertible {
     case plainImportNotAllowed
     case verificationFailed(slot: SlotIndex)
     case unsupported(String)
+    /// A token without channels timed out on a command (named as its protocol names it).
+    case deviceTimeout(String)
+    /// The token refused an operation, for a reason its protocol states.
+    case rejected(operation: String, reason: String)
+    /// The operation needs an authorisation (the admin PIN) the token does not hold.
+    case notAuthorized(String)
+    /// A Nitrokey's admin PIN is blocked: no HID command unblocks it.
+    case adminPINBlocked
 
     public var description: String {
         switch self {
@@ -35,6 +43,12 @@ public enum DriverError: Error, Equatable, Sendable, CustomStringConvertible {
         case .verificationFailed(let slot):
             "\(slot) was written but its code does not match the host's: the slot is not usable, erase it and program again"
         case .unsupported(let detail): detail
+        case .deviceTimeout(let command): "the token did not answer \(command) in time: check that it is plugged in"
+        case .rejected(let operation, let reason): "the token refused \(operation): \(reason)"
+        case .notAuthorized(let operation):
+            "the token did not authorise \(operation): give the admin PIN (--pin-file, TOKENFORGE_PIN or the prompt)"
+        case .adminPINBlocked:
+            "the admin PIN is blocked after too many wrong tries: the token's slots can no longer be changed or reset over HID; a Nitrokey Pro is recovered only by resetting its OpenPGP card (see Nitrokey's documentation)"
         }
     }
 }

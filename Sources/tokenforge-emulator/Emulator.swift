@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmulatorServer
 import Foundation
+import NitrokeyWire
 import VirtualToken
 
 @main
@@ -40,15 +41,29 @@ struct Serve: ParsableCommand {
     @OptionGroup var socket: SocketOption
     @Option(help: ArgumentHelp("Where flash images live (default: ~/.local/share/tokenforge/tokens).", valueName: "DIR"))
     var stateDir: String?
-    @Option(help: "How many spec tokens to serve (serials TFEMU0001, TFEMU0002, …).") var count = 1
+    @Option(help: "How many spec tokens to serve (serials TFEMU0001, TFEMU0002, …; 0 for none).") var count = 1
     @Option(help: ArgumentHelp("A token serial; repeat for several (overrides --count).", valueName: "SERIAL"))
     var serial: [String] = []
-    @Option(help: ArgumentHelp("Delay every input report by this much.", valueName: "MILLISECONDS")) var latency = 0
+    @Option(help: "How many Nitrokey Pro tokens to serve (named NKEMU0001, …; USB serials of 24 hex digits as a real Pro's).")
+    var nitrokey = 0
+    @Option(help: ArgumentHelp("The Nitrokey Pro firmware to emulate: 0.15, or 0.7 for the older write protocol.", valueName: "VERSION"))
+    var nitrokeyFirmware = "0.15"
+    @Option(
+        help: ArgumentHelp(
+            "Delay every input report of a spec token by this much; a Nitrokey Pro takes this long over each command, answering busy meanwhile.",
+            valueName: "MILLISECONDS"))
+    var latency = 0
     @Option(help: ArgumentHelp("Arm a fault at start, as a CONTROL command without the serial, e.g. \"stall on\" or \"power-cut 3\" (applies to every token).", valueName: "FAULT"))
     var fault: [String] = []
 
     func validate() throws {
-        guard (1...64).contains(count) else { throw ValidationError("--count must be 1 to 64.") }
+        guard (0...64).contains(count), (0...64).contains(nitrokey) else {
+            throw ValidationError("--count and --nitrokey must be 0 to 64.")
+        }
+        guard count + nitrokey > 0 || !serial.isEmpty else { throw ValidationError("serve at least one token.") }
+        guard let firmware = NitrokeyFirmware(nitrokeyFirmware), firmware.major == 0, firmware.minor <= 15 else {
+            throw ValidationError("--nitrokey-firmware is a Pro firmware version such as 0.15 or 0.7.")
+        }
         guard latency >= 0 else { throw ValidationError("--latency must be 0 or more.") }
         for name in serial where name.isEmpty || name.utf8.count > 32 || name.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "-" }) {
             throw ValidationError("serial \"\(name)\" must be 1 to 32 letters, digits or hyphens.")
@@ -58,7 +73,7 @@ struct Serve: ParsableCommand {
     func run() throws {
         let directory = stateDir ?? FlashImageLocation.directory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let serials = serial.isEmpty ? (1...count).map { String(format: "TFEMU%04d", $0) } : serial
+        let serials = serial.isEmpty ? (0..<count).map { String(format: "TFEMU%04d", $0 + 1) } : serial
         var devices: [EmulatedDevice] = []
         for name in serials {
             let clock = DriftingClock()
@@ -73,8 +88,22 @@ struct Serve: ParsableCommand {
             }
             devices.append(SpecTokenDevice(token: token, clock: clock))
         }
+        let nitrokeys = (0..<nitrokey).map { String(format: "NKEMU%04d", $0 + 1) }
+        var configuration = NitrokeyPro.Configuration()
+        configuration.firmware = NitrokeyFirmware(nitrokeyFirmware) ?? .v0_15
+        for (index, name) in nitrokeys.enumerated() {
+            let pro: NitrokeyPro
+            do {
+                pro = try NitrokeyPro(
+                    medium: FileFlashMedium(path: directory + "/" + name + ".flash"), clock: SystemDeviceClock(),
+                    configuration: configuration, cardSerial: 0x4E4B_0000 + UInt32(index + 1))
+            } catch {
+                throw CleanExit.message("tokenforge-emulator: \(directory)/\(name).flash: \(error)")
+            }
+            devices.append(NitrokeyProDevice(pro: pro, name: name))
+        }
         let server = try EmulatorServer(socketPath: socket.path, devices: devices)
-        for name in serials {
+        for name in serials + nitrokeys {
             if latency > 0 { _ = try server.control("latency \(name) \(latency)") }
             for command in fault {
                 let words = command.split(separator: " ")
@@ -95,7 +124,7 @@ struct Serve: ParsableCommand {
             }
         }
         FileHandle.standardOutput.write(
-            Data("tokenforge-emulator: serving \(serials.joined(separator: ", ")) on \(socket.path)\n".utf8))
+            Data("tokenforge-emulator: serving \((serials + nitrokeys).joined(separator: ", ")) on \(socket.path)\n".utf8))
         server.run()
     }
 }

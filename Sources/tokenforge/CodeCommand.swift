@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTPCore
+import TokenDrivers
 import TokenWire
 
 struct CodeCommand: ParsableCommand {
@@ -69,7 +70,12 @@ struct CodeCommand: ParsableCommand {
         guard (0...254).contains(slot) else { throw CLIFailure.usage("--slot is a number from 0 to 254") }
         let driver = try device.openDriver()
         let answer = try withDriver {
-            try driver.verifyPIN(try pin.pin())
+            let capabilities = try driver.capabilities()
+            if capabilities.pinToRead { try driver.verifyPIN(try pin.pin()) }
+            if !capabilities.readableClock, clock.at == nil {
+                // A token whose clock cannot be read (a Nitrokey Pro lost it when unplugged) gets this computer's first.
+                _ = try driver.synchroniseClock(to: clock.time)
+            }
             return try driver.calculate(SlotIndex(slot), at: clock.at.map { UInt64(clamping: $0) })
         }
         if json {

@@ -49,33 +49,44 @@ struct InfoCommand: ParsableCommand {
 
     struct Output: Encodable {
         let serial: String
+        let family: String
         let firmware: String
         let slots: Int
         let freeSlots: Int
         let algorithms: [String]
         let time: UInt64?
         let clockDriftSeconds: Int64?
+        let clockReadable: Bool
         let pinSet: Bool
         let pinRetries: Int
+        let userPinRetries: Int?
         let encryptedSeedImport: Bool
     }
 
     func run() throws {
         let driver = try device.openDriver()
-        let info = try withDriver { try driver.info() }
+        let (info, capabilities) = try withDriver { (try driver.tokenInfo(), try driver.capabilities()) }
         let now = Int64(Date().timeIntervalSince1970)
         let output = Output(
-            serial: info.serial, firmware: info.firmwareVersion.map(String.init).joined(separator: "."),
-            slots: info.slotCount, freeSlots: info.freeSlots, algorithms: info.algorithms.map(\.rawValue), time: info.time,
-            clockDriftSeconds: info.time.map { Int64($0) - now }, pinSet: info.pinSet, pinRetries: info.pinRetries,
-            encryptedSeedImport: info.capabilities.contains(.wrappedSeedImport))
+            serial: info.serial, family: info.family, firmware: info.firmware, slots: info.slotCount,
+            freeSlots: info.freeSlots, algorithms: info.algorithms.map(\.rawValue), time: info.time,
+            clockDriftSeconds: info.time.map { Int64($0) - now }, clockReadable: capabilities.readableClock,
+            pinSet: info.pinSet, pinRetries: info.pinRetries, userPinRetries: info.userPINRetries,
+            encryptedSeedImport: info.encryptedSeedImport)
         if json { return try JSONOutput.print(output) }
+        let clock =
+            output.clockDriftSeconds.map { "\($0 >= 0 ? "+" : "")\($0) s from this computer" }
+            ?? (output.clockReadable ? "not set" : "cannot be read (program, code --slot and time --sync set it)")
+        let pinState =
+            output.userPinRetries.map { "admin PIN \(output.pinRetries) tries left, user PIN \($0) tries left" }
+            ?? (output.pinSet ? "set, \(output.pinRetries) tries left" : "not set (tokenforge pin set)")
         print("serial:      \(output.serial)")
+        print("family:      \(output.family)")
         print("firmware:    \(output.firmware)")
         print("slots:       \(output.slots - output.freeSlots) used, \(output.freeSlots) free")
         print("algorithms:  \(output.algorithms.joined(separator: ", "))")
-        print("clock:       \(output.clockDriftSeconds.map { "\($0 >= 0 ? "+" : "")\($0) s from this computer" } ?? "not set")")
-        print("PIN:         \(output.pinSet ? "set, \(output.pinRetries) tries left" : "not set (tokenforge pin set)")")
+        print("clock:       \(clock)")
+        print("PIN:         \(pinState)")
         print("seed import: \(output.encryptedSeedImport ? "encrypted (ECDH P-256 + AES-GCM)" : "plain only")")
     }
 }
@@ -102,7 +113,7 @@ struct SlotsCommand: ParsableCommand {
     func run() throws {
         let driver = try device.openDriver()
         let entries = try withDriver {
-            try driver.verifyPIN(try pin.pin())
+            if try driver.capabilities().pinToRead { try driver.verifyPIN(try pin.pin()) }
             return try driver.slots()
         }
         let output = entries.map { entry -> Output in
@@ -168,26 +179,40 @@ struct TimeCommand: ParsableCommand {
         let hostTime: Int64
         let driftSeconds: Int64?
         let synced: Bool
+        let readable: Bool
     }
 
     func run() throws {
         let driver = try device.openDriver()
         let output: Output = try withDriver {
+            let capabilities = try driver.capabilities()
             let before = try driver.time()
             let now = Int64(Date().timeIntervalSince1970)
             guard sync else {
-                return Output(tokenTime: before, hostTime: now, driftSeconds: before.map { Int64($0) - now }, synced: false)
+                return Output(
+                    tokenTime: before, hostTime: now, driftSeconds: before.map { Int64($0) - now }, synced: false,
+                    readable: capabilities.readableClock)
             }
-            try driver.verifyPIN(try pin.pin())
+            if capabilities.pinToSetClock { try driver.verifyPIN(try pin.pin()) }
             try driver.setTime(UInt64(now))
-            guard let after = try driver.time(), abs(Int64(after) - now) <= 2 else {
-                throw CLIFailure(status: .verificationFailed, message: "the token's clock did not take the new time")
+            if capabilities.readableClock {
+                guard let after = try driver.time(), abs(Int64(after) - now) <= 2 else {
+                    throw CLIFailure(status: .verificationFailed, message: "the token's clock did not take the new time")
+                }
             }
-            return Output(tokenTime: before, hostTime: now, driftSeconds: before.map { Int64($0) - now }, synced: true)
+            return Output(
+                tokenTime: before, hostTime: now, driftSeconds: before.map { Int64($0) - now }, synced: true,
+                readable: capabilities.readableClock)
         }
         if json { return try JSONOutput.print(output) }
-        let drift = output.driftSeconds.map { "\($0 >= 0 ? "+" : "")\($0) s from this computer" } ?? "not set"
-        print(output.synced ? "clock was \(drift); now set to this computer's" : "clock: \(drift)")
+        let drift =
+            output.driftSeconds.map { "\($0 >= 0 ? "+" : "")\($0) s from this computer" }
+            ?? (output.readable ? "not set" : "cannot be read from this token")
+        if output.synced {
+            print(output.readable ? "clock was \(drift); now set to this computer's" : "clock set to this computer's")
+        } else {
+            print(output.readable ? "clock: \(drift)" : "clock: \(drift); `tokenforge time --sync` sets it")
+        }
     }
 }
 
@@ -198,25 +223,31 @@ struct ResetCommand: ParsableCommand {
         discussion: ExitStatus.helpText)
 
     @OptionGroup var device: DeviceOptions
+    @OptionGroup(title: "PIN (a Nitrokey's admin PIN: its factory reset asks for it)") var pin: PINOptions
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() throws {
         let driver = try device.openDriver()
-        let serial = try withDriver { try driver.info().serial }
+        let (serial, capabilities) = try withDriver { (try driver.serialNumber(), try driver.capabilities()) }
         if !yes {
-            print("This erases every slot and the PIN of token \(serial). Type its serial to confirm: ", terminator: "")
+            let erased = capabilities.alwaysHasPIN ? "every slot of token \(serial) and resets its PINs" : "every slot and the PIN of token \(serial)"
+            print("This erases \(erased). Type its serial to confirm: ", terminator: "")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == serial else {
                 throw CLIFailure(status: .refused, message: "not confirmed: nothing was erased")
             }
         }
         try withDriver {
-            try driver.factoryReset()
-            let info = try driver.info()
-            guard info.freeSlots == info.slotCount, !info.pinSet else {
+            try driver.factoryReset(pin: capabilities.pinToFactoryReset ? try pin.pin(prompt: "Admin PIN: ") : nil)
+            let info = try driver.tokenInfo()
+            guard info.freeSlots == info.slotCount, capabilities.alwaysHasPIN || !info.pinSet else {
                 throw CLIFailure(status: .verificationFailed, message: "the token still reports slots or a PIN after the reset")
             }
         }
-        print("token \(serial) reset: no slots, no PIN")
+        if capabilities.alwaysHasPIN {
+            print("token \(serial) reset: no slots; PINs back to the factory defaults (admin 12345678, user 123456)")
+        } else {
+            print("token \(serial) reset: no slots, no PIN")
+        }
     }
 }
 

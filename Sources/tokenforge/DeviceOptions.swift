@@ -47,11 +47,14 @@ struct DeviceOptions: ParsableArguments {
         return only
     }
 
-    /// Opens the chosen token's driver.
-    func openDriver() throws -> SpecTokenDriver {
+    /// Opens the chosen token's driver, the one its family speaks.
+    func openDriver() throws -> any OTPTokenDriver {
         let token = try chooseToken()
+        guard let family = TokenFamily.family(of: token) else {
+            throw CLIFailure(status: .noDevice, message: "\(token.path) is not a supported token")
+        }
         do {
-            return try SpecTokenDriver(connection: HIDAPI.open(token), timeoutMilliseconds: timeout)
+            return try family.openDriver(HIDAPI.open(token), timeoutMilliseconds: timeout)
         } catch let error as HIDError {
             throw CLIFailure(status: .noDevice, message: "\(error)")
         } catch let error as DriverError {
@@ -70,12 +73,12 @@ extension CLIFailure {
         let status: ExitStatus =
             switch error {
             case .transport(let hid) where "\(hid)".contains("disconnected"): .noDevice
-            case .transport, .timeout, .framing, .malformedResponse: .deviceIO
-            case .wrongPIN, .pinBlocked, .refused(_, .pinRequired), .refused(_, .pinNotSet), .refused(_, .pinInvalid),
-                .refused(_, .pinBlocked), .refused(_, .pinPolicy):
+            case .transport, .timeout, .deviceTimeout, .framing, .malformedResponse: .deviceIO
+            case .wrongPIN, .pinBlocked, .adminPINBlocked, .notAuthorized, .refused(_, .pinRequired), .refused(_, .pinNotSet),
+                .refused(_, .pinInvalid), .refused(_, .pinBlocked), .refused(_, .pinPolicy):
                 .pin
             case .verificationFailed: .verificationFailed
-            case .refused, .notGenuine, .testTokenNotAllowed, .plainImportNotAllowed, .unsupported: .refused
+            case .refused, .rejected, .notGenuine, .testTokenNotAllowed, .plainImportNotAllowed, .unsupported: .refused
             }
         self.init(status: status, message: "\(error)")
     }

@@ -73,7 +73,7 @@ struct ProgramCommand: ParsableCommand {
         options.allowTestTokens = device.testTokensAllowed
         options.allowPlainImport = allowPlainImport
         let (serial, result) = try withDriver {
-            let serial = try driver.info().serial
+            let serial = try driver.serialNumber()
             try driver.verifyPIN(try pin.pin())
             let result = try SlotProgrammer(driver: driver, options: options).program(
                 uri.secret, configuration: configuration, slot: slot.map(SlotIndex.init), now: Int64(Date().timeIntervalSince1970))
@@ -98,6 +98,7 @@ struct ProgramCommand: ParsableCommand {
         if json { return try JSONOutput.print(output) }
         print("programmed slot \(output.slot) of token \(serial): \(uri.label), \(uri.kind.typeName.uppercased()) \(uri.algorithm.rawValue) \(uri.digits) digits")
         print("verified: the token's code matches this computer's; seed sent \(result.encrypted ? "encrypted" : "in clear")")
+        if let name = result.storedName { print("the token keeps the name \"\(name)\" (all its slot names can hold)") }
         if let drift = result.clockDriftBeforeSync { print("token clock was \(drift >= 0 ? "+" : "")\(drift) s off; now set") }
         if let next = result.nextCounter { print("HOTP: verification used counter \(next - 1); the next code is at counter \(next)") }
         if let uriOutput { print("wrote the otpauth URI to \(uriOutput)") }

@@ -15,7 +15,9 @@ struct TokenForge: ParsableCommand {
         subcommands: [
             CodeCommand.self, URICommand.self, VerifyCommand.self, DevicesCommand.self, InfoCommand.self,
             SlotsCommand.self, ProgramCommand.self, EraseCommand.self, TimeCommand.self, PINCommand.self,
-            ResetCommand.self,
+            ResetCommand.self, QRCommand.self, ImportCommand.self, ExportMigrationCommand.self, IssueCommand.self,
+            UsersCommand.self, EnableCommand.self, DisableCommand.self, RevokeCommand.self, ActivateCommand.self,
+            DemoCommand.self,
         ]
     )
 

@@ -57,7 +57,9 @@ struct URICommand: ParsableCommand {
 
     func run() throws {
         let algorithm = try OTPParameters.algorithm(self.algorithm)
-        let secret = try existingSecret() ?? Secret.random(byteCount: secretBytes ?? algorithm.outputByteCount)
+        let secret =
+            try AccountSecret.existing(file: secretFile)
+            ?? Secret.random(byteCount: secretBytes ?? algorithm.outputByteCount)
         let kind: OTPAuthURI.Kind = type.lowercased() == "hotp" ? .hotp(counter: counter) : .totp(period: period)
         let uri = try OTPParameters.uri(
             kind: kind, account: account, issuer: issuer, secret: secret, algorithm: algorithm, digits: digits)
@@ -83,25 +85,6 @@ struct URICommand: ParsableCommand {
             print("wrote \(uri.label) to \(output)")
         } else {
             print(uri.uriString)
-        }
-    }
-
-    private func existingSecret() throws -> Secret? {
-        let text: String
-        let origin: String
-        if let secretFile {
-            text = try SecretInput.read(secretFile)
-            origin = SecretInput.name(secretFile)
-        } else if let value = ProcessInfo.processInfo.environment["TOKENFORGE_SECRET"], !value.isEmpty {
-            text = value
-            origin = "TOKENFORGE_SECRET"
-        } else {
-            return nil
-        }
-        do {
-            return try Secret(base32: text.trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch {
-            throw CLIFailure.badInput("\(origin): \(error)")
         }
     }
 }

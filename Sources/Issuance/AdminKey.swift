@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+import _CryptoExtras
+
+/// The key that seals seeds in the register, derived from the administrator's passphrase with
+/// scrypt (N = 2^15, r = 8, p = 1: about 32 MiB and a tenth of a second per derivation).
+public struct AdminKey: Sendable {
+    let key: SymmetricKey
+
+    public struct Parameters: Codable, Equatable, Sendable {
+        public var salt: [UInt8]
+        public var rounds: Int
+        public var blockSize: Int
+        public var parallelism: Int
+
+        public static func fresh(rounds: Int = 1 << 15) -> Parameters {
+            var random = SystemRandomNumberGenerator()
+            return Parameters(
+                salt: (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }, rounds: rounds, blockSize: 8,
+                parallelism: 1)
+        }
+    }
+
+    public init(passphrase: String, parameters: Parameters) throws {
+        key = try KDF.Scrypt.deriveKey(
+            from: Array(passphrase.utf8), salt: parameters.salt, outputByteCount: 32, rounds: parameters.rounds,
+            blockSize: parameters.blockSize, parallelism: parameters.parallelism)
+    }
+
+    /// Seals `plaintext` (AES-256-GCM, random nonce) bound to `context`.
+    func seal(_ plaintext: [UInt8], context: String) throws -> [UInt8] {
+        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Array(context.utf8))
+        return Array(box.combined!)
+    }
+
+    /// Opens what `seal` made with the same key and context; nil when either differs.
+    func open(_ sealed: [UInt8], context: String) -> [UInt8]? {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+            let plaintext = try? AES.GCM.open(box, using: key, authenticating: Array(context.utf8))
+        else { return nil }
+        return Array(plaintext)
+    }
+}

@@ -1,0 +1,266 @@
+import Activation
+import Exports
+import Foundation
+import OTPCore
+import Provisioning
+import TokenDrivers
+import TokenWire
+
+/// What `tokenforge issue` does: seeds for every roster user, QR codes and letters for app
+/// users, programmed tokens for token users, then the exports. Every step is committed to the
+/// register before the next, so a run killed anywhere resumes without a lost or second seed.
+public final class IssueRun {
+    public struct Options {
+        public var issuer: String
+        public var outputDirectory: String
+        public var exports: Set<ExportFormat> = [.pskc]
+        /// Protects the PSKC export; nil writes it in plaintext.
+        public var exportPassphrase: String?
+        public var pskcIterations = 100_000
+        /// privacyIDEA's user resolver and realm for its CSV (version 2, with users).
+        public var privacyIDEAResolver = "deflocal"
+        public var privacyIDEARealm = "defrealm"
+        public var resume = false
+        public var letters: LetterRenderer
+        /// Stops the process after this many committed steps (fault injection for tests).
+        public var stopAfterSteps: Int?
+
+        public init(issuer: String, outputDirectory: String, letters: LetterRenderer) {
+            self.issuer = issuer
+            self.outputDirectory = outputDirectory
+            self.letters = letters
+        }
+    }
+
+    public enum ExportFormat: String, CaseIterable, Sendable {
+        case pskc, entra, privacyidea, uris
+    }
+
+    /// Progress, for a bar or plain lines.
+    public enum Event {
+        case started(total: Int)
+        case userDone(index: Int, username: String, outcome: String)
+        case waitingForToken(username: String, serial: String?)
+        case exported(path: String, users: Int)
+    }
+
+    /// What a dry run or a run would do for one user.
+    public struct PlannedStep: Equatable, Sendable {
+        public let username: String
+        public let action: String
+    }
+
+    public enum IssueError: Error, CustomStringConvertible {
+        case unfinished([String])
+        case tokenFailed(username: String, DriverError)
+        case appIncompatible(username: String, AppCompatibilityError)
+        case export(ExportFormat, String)
+        case noExportPassphrase
+
+        public var description: String {
+            switch self {
+            case .unfinished(let names):
+                "a previous run stopped before finishing \(names.count) user(s) (\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")): run again with --resume"
+            case .tokenFailed(let username, let error): "token for \(username): \(error)"
+            case .appIncompatible(let username, let error): "\(username): \(error)"
+            case .export(let format, let detail): "\(format.rawValue) export: \(detail)"
+            case .noExportPassphrase: "the PSKC export is encrypted: give an export passphrase, or choose plaintext explicitly"
+            }
+        }
+    }
+
+    let register: Register
+    let options: Options
+    let tokens: TokenSource?
+    let progress: (Event) -> Void
+    private var steps = 0
+
+    public init(register: Register, options: Options, tokens: TokenSource?, progress: @escaping (Event) -> Void = { _ in }) {
+        self.register = register
+        self.options = options
+        self.tokens = tokens
+        self.progress = progress
+    }
+
+    /// What a run would do, writing nothing.
+    public static func plan(_ roster: [RosterEntry], register: Register?) throws -> [PlannedStep] {
+        try roster.map { entry in
+            let state = try register.flatMap { try $0.contains(entry.username) ? try $0.user(entry.username).state : nil }
+            let action: String =
+                switch (state, entry.method) {
+                case (nil, .app), (.pending?, .app), (.seeded?, .app): "new seed, QR code and \(entry.language.rawValue) letter"
+                case (nil, .token), (.pending?, .token), (.seeded?, .token):
+                    "new seed programmed into \(entry.tokenSerial.map { "token \($0)" } ?? "the next token inserted")"
+                case (.revoked?, _): "skipped: revoked"
+                case (let state?, _): "already issued (\(state.rawValue)): only exported"
+                }
+            return PlannedStep(username: entry.username, action: action)
+        }
+    }
+
+    /// Runs the whole flow for `roster`.
+    public func run(_ roster: [RosterEntry]) throws {
+        let unfinished = try roster.filter { try register.contains($0.username) && [.pending, .seeded].contains(try register.user($0.username).state) }
+        if !unfinished.isEmpty, !options.resume { throw IssueError.unfinished(unfinished.map(\.username)) }
+        if options.exports.contains(.pskc), options.exportPassphrase == nil, !plaintextAllowed { throw IssueError.noExportPassphrase }
+        // Every app user's parameters suit their app before anything is issued.
+        for entry in roster where entry.method == .app {
+            let parameters = parameters(for: entry)
+            let probe = Secret(bytes: [UInt8](repeating: 0, count: AppProfile.secretByteCount(for: parameters.algorithm)))
+            do { try (entry.appProfile ?? .any).check(uri(for: entry, secret: probe, parameters: parameters)) } catch let error as AppCompatibilityError {
+                throw IssueError.appIncompatible(username: entry.username, error)
+            }
+        }
+        progress(.started(total: roster.count))
+        for (index, entry) in roster.enumerated() {
+            try register.add(entry)
+            try seedIfNeeded(entry)
+            let user = try register.user(entry.username)
+            let outcome: String
+            switch (user.state, entry.method) {
+            case (.seeded, .app):
+                try writeLetter(for: user)
+                try commit { try register.setState(entry.username, .letterIssued, from: [.seeded]) }
+                outcome = "letter written"
+            case (.seeded, .token):
+                let serial = try programToken(for: user)
+                outcome = "token \(serial) programmed and verified"
+            case (.revoked, _):
+                outcome = "revoked: skipped"
+            default:
+                outcome = "already issued"
+            }
+            progress(.userDone(index: index + 1, username: entry.username, outcome: outcome))
+        }
+        try writeExports()
+    }
+
+    /// Set by the CLI when the administrator asked for a plaintext PSKC file.
+    public var plaintextAllowed = false
+
+    // MARK: Steps
+
+    private func commit(_ change: () throws -> Void) throws {
+        try change()
+        steps += 1
+        if let limit = options.stopAfterSteps, steps >= limit { kill(getpid(), SIGKILL) }
+    }
+
+    struct SeedParameters {
+        let algorithm: OTPAlgorithm
+        let digits: Int
+        let period: Int
+    }
+
+    /// The safe profile for every app: TOTP, SHA1, 6 digits, 30 s; tokens get the same.
+    func parameters(for entry: RosterEntry) -> SeedParameters {
+        SeedParameters(algorithm: .sha1, digits: 6, period: 30)
+    }
+
+    private func seedIfNeeded(_ entry: RosterEntry) throws {
+        guard try register.user(entry.username).state == .pending else { return }
+        let parameters = parameters(for: entry)
+        let secret = Secret.random(byteCount: AppProfile.secretByteCount(for: parameters.algorithm))
+        try commit {
+            try register.seed(entry.username, secret: secret, algorithm: parameters.algorithm, digits: parameters.digits, period: parameters.period)
+        }
+    }
+
+    func uri(for entry: RosterEntry, secret: Secret, parameters: SeedParameters) throws -> OTPAuthURI {
+        try OTPAuthURI(
+            kind: .totp(period: parameters.period), account: entry.email, issuer: options.issuer, secret: secret,
+            algorithm: parameters.algorithm, digits: parameters.digits)
+    }
+
+    func uri(for user: RegisteredUser) throws -> OTPAuthURI {
+        try uri(for: user.entry, secret: try register.seed(of: user), parameters: SeedParameters(algorithm: user.algorithm, digits: user.digits, period: user.period))
+    }
+
+    private func writeLetter(for user: RegisteredUser) throws {
+        let uri = try uri(for: user)
+        do { try (user.entry.appProfile ?? .any).check(uri) } catch { throw IssueError.appIncompatible(username: user.entry.username, error) }
+        let code = try QRCode(encoding: uri.uriString)
+        let png = try code.pngData(scale: 6, margin: 4)
+        let svg = code.svgDocument(scale: 6, margin: 4)
+        let letter = try options.letters.render(for: user.entry, issuer: options.issuer, account: uri.label, png: png, svg: svg)
+        let base = options.outputDirectory
+        try SecretFile.write(png, to: "\(base)/qr/\(user.entry.username).png")
+        try SecretFile.write(Array(svg.utf8), to: "\(base)/qr/\(user.entry.username).svg")
+        try SecretFile.write(Array(letter.utf8), to: "\(base)/letters/\(user.entry.username).\(user.entry.language.rawValue).html")
+    }
+
+    /// Programs the user's seed into a token and verifies it; returns the token's serial.
+    private func programToken(for user: RegisteredUser) throws -> String {
+        guard let tokens else { throw IssueError.tokenFailed(username: user.entry.username, .unsupported("no token source")) }
+        let username = user.entry.username
+        do {
+            progress(.waitingForToken(username: username, serial: user.tokenSerial))
+            let driver = try tokens.token(serial: user.tokenSerial, prompt: "insert the token for \(user.entry.displayName)")
+            let serial = try driver.info().serial
+            let slot: Int
+            if let planned = user.slot, user.tokenSerial == serial {
+                slot = planned  // a resumed run writes the same seed into the same slot
+            } else {
+                let used = Set(try driver.slots().map { Int($0.slot.rawValue) })
+                let count = try driver.info().slotCount
+                guard let free = (0..<count).first(where: { !used.contains($0) }) else { throw DriverError.refused(.putSlot, .slotsFull) }
+                slot = free
+                try register.plan(username, tokenSerial: serial, slot: slot)
+            }
+            var programming = tokens.programmingOptions
+            programming.overwrite = true
+            let configuration = SlotConfiguration(
+                kind: .totp(period: UInt32(user.period)), algorithm: user.algorithm, digits: user.digits, issuer: String(options.issuer.prefix(64)),
+                account: String(user.entry.email.prefix(64)))
+            _ = try SlotProgrammer(driver: driver, options: programming).program(
+                try register.seed(of: user), configuration: configuration, slot: SlotIndex(slot), now: Int64(Date().timeIntervalSince1970))
+            try commit { try register.setState(username, .programmed, from: [.seeded]) }
+            return serial
+        } catch let error as DriverError {
+            throw IssueError.tokenFailed(username: username, error)
+        }
+    }
+
+    // MARK: Exports
+
+    /// Writes every export from the register's issued, enabled users, then marks them exported.
+    private func writeExports() throws {
+        let users = try register.users().filter { $0.state.isIssued && $0.enabled }
+        let records = try users.map { user -> ExportRecord in
+            let secret = try register.seed(of: user)
+            return try ExportRecord(
+                username: user.entry.username, serial: user.tokenSerial ?? "APP-\(user.entry.username)", secret: secret,
+                algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period), issuer: options.issuer,
+                account: user.entry.email, manufacturer: user.entry.method == .token ? "TokenForge" : nil)
+        }
+        let base = options.outputDirectory + "/exports"
+        for format in IssueRun.ExportFormat.allCases where options.exports.contains(format) {
+            let (name, content): (String, String)
+            do {
+                switch format {
+                case .pskc:
+                    let protection: PSKCDocument.Protection =
+                        options.exportPassphrase.map { .password($0, iterationCount: options.pskcIterations) } ?? .plaintext
+                    content = try PSKCDocument.export(records, protection: protection)
+                    name = "seeds.pskc"
+                case .entra:
+                    content = try EntraCSV.export(records)
+                    name = "entra-oath-tokens.csv"
+                case .privacyidea:
+                    content = try PrivacyIDEACSV.export(records, resolver: options.privacyIDEAResolver, realm: options.privacyIDEARealm)
+                    name = "privacyidea-tokens.csv"
+                case .uris:
+                    content = try URIList.export(records)
+                    name = "otpauth-uris.txt"
+                }
+            } catch {
+                throw IssueError.export(format, "\(error)")
+            }
+            try SecretFile.write(Array(content.utf8), to: "\(base)/\(name)")
+            progress(.exported(path: "\(base)/\(name)", users: records.count))
+        }
+        for user in users where [.programmed, .letterIssued].contains(user.state) {
+            try commit { try register.setState(user.entry.username, .exported, from: [.programmed, .letterIssued]) }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Activation
+import Foundation
+
+/// One person to issue OTP to, as the roster CSV describes them.
+public struct RosterEntry: Equatable, Sendable {
+    public enum Method: String, Sendable, Codable { case app, token }
+
+    public var username: String
+    public var displayName: String
+    public var email: String
+    public var language: Language
+    public var method: Method
+    public var appProfile: AppProfile?
+    public var tokenSerial: String?
+
+    public init(
+        username: String, displayName: String, email: String, language: Language, method: Method,
+        appProfile: AppProfile? = nil, tokenSerial: String? = nil
+    ) {
+        self.username = username
+        self.displayName = displayName
+        self.email = email
+        self.language = language
+        self.method = method
+        self.appProfile = appProfile
+        self.tokenSerial = tokenSerial
+    }
+}
+
+/// The languages activation letters come in.
+public enum Language: String, Sendable, CaseIterable, Codable { case fr, de, it, en }
+
+/// A roster problem, named by file, line and column.
+public struct RosterError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let column: Int?
+    public let message: String
+
+    public var description: String {
+        "\(file):\(line)\(column.map { ":\($0)" } ?? ""): \(message)"
+    }
+}
+
+/// Every problem of a roster, reported together so one pass fixes them all.
+public struct RosterErrors: Error, Equatable, Sendable, CustomStringConvertible {
+    public let errors: [RosterError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// The roster CSV: UTF-8 with a header row naming the columns `username`, `display_name`, `email`,
+/// `language` (fr, de, it, en), `method` (app, token), and optionally `app` (an app profile) and
+/// `token_serial`. Every row is checked before anything is used.
+public enum Roster {
+    static let required = ["username", "display_name", "email", "language", "method"]
+    static let optional = ["app", "token_serial"]
+
+    public static func parse(_ text: String, file: String) throws(RosterErrors) -> [RosterEntry] {
+        let records: [CSVReader.Record]
+        do { records = try CSVReader.records(text) } catch {
+            throw RosterErrors(errors: [RosterError(file: file, line: error.line, column: error.column, message: error.message)])
+        }
+        guard let header = records.first else {
+            throw RosterErrors(errors: [RosterError(file: file, line: 1, column: nil, message: "the roster is empty: it needs a header row and one row per user")])
+        }
+        var errors: [RosterError] = []
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_") }
+        for (index, name) in names.enumerated() where !(required + optional).contains(name) {
+            errors.append(RosterError(file: file, line: header.line, column: index + 1, message: "unknown column \"\(name)\": the columns are \((required + optional).joined(separator: ", "))"))
+        }
+        for name in required where !names.contains(name) {
+            errors.append(RosterError(file: file, line: header.line, column: nil, message: "the header lacks the column \(name)"))
+        }
+        guard errors.isEmpty else { throw RosterErrors(errors: errors) }
+        func column(_ name: String) -> Int? { names.firstIndex(of: name) }
+
+        var entries: [RosterEntry] = []
+        var seen: [String: Int] = [:]
+        for record in records.dropFirst() {
+            func fail(_ name: String?, _ message: String) {
+                errors.append(RosterError(file: file, line: record.line, column: name.flatMap(column).map { $0 + 1 }, message: message))
+            }
+            guard record.fields.count == names.count else {
+                fail(nil, "\(record.fields.count) fields, but the header has \(names.count)")
+                continue
+            }
+            func value(_ name: String) -> String {
+                column(name).map { record.fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
+            }
+            let username = value("username")
+            if username.isEmpty || username.contains(where: { $0.isWhitespace || $0 == ":" || $0 == "," || $0 == "/" }) {
+                fail("username", "username \"\(username)\" must be non-empty, without spaces, colons, commas or slashes")
+            } else if let first = seen[username.lowercased()] {
+                fail("username", "username \(username) is already on line \(first)")
+            }
+            seen[username.lowercased()] = seen[username.lowercased()] ?? record.line
+            let displayName = value("display_name")
+            if displayName.isEmpty { fail("display_name", "the display name is empty") }
+            if displayName.contains(":") { fail("display_name", "the display name may not contain a colon (it becomes the account label)") }
+            let email = value("email")
+            let at = email.firstIndex(of: "@")
+            if at == nil || email.hasPrefix("@") || email.hasSuffix("@") || email.contains(where: \.isWhitespace) {
+                fail("email", "\"\(email)\" is not an e-mail address")
+            }
+            let language = Language(rawValue: value("language").lowercased())
+            if language == nil { fail("language", "language \"\(value("language"))\" is not one of fr, de, it, en") }
+            let method = RosterEntry.Method(rawValue: value("method").lowercased())
+            if method == nil { fail("method", "method \"\(value("method"))\" is not app or token") }
+            var profile: AppProfile?
+            let profileName = value("app").lowercased()
+            if !profileName.isEmpty {
+                profile = AppProfile(rawValue: profileName)
+                if profile == nil {
+                    fail("app", "app \"\(profileName)\" is not one of \(AppProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                } else if method == .token {
+                    fail("app", "an app profile is for method app, not token")
+                }
+            }
+            let serial = value("token_serial")
+            if !serial.isEmpty, method == .app { fail("token_serial", "a token serial is for method token, not app") }
+            if let language, let method {
+                entries.append(
+                    RosterEntry(
+                        username: username, displayName: displayName, email: email, language: language, method: method,
+                        appProfile: profile, tokenSerial: serial.isEmpty ? nil : serial))
+            }
+        }
+        if records.count < 2 { fail(line: header.line, "the roster has a header but no users") }
+        guard errors.isEmpty else { throw RosterErrors(errors: errors) }
+        return entries
+
+        func fail(line: Int, _ message: String) {
+            errors.append(RosterError(file: file, line: line, column: nil, message: message))
+        }
+    }
+}
