@@ -168,6 +168,12 @@ let package = Package(
             dependencies: ["TokenDrivers", "TokenWire", "NitrokeyWire", "HIDTransport", "OTPCore", "EmulatorServer", "VirtualToken"]
         ),
         .testTarget(
+            name: "IssuanceTests",
+            dependencies: [
+                "Issuance", "Exports", "EmulatorServer", "VirtualToken", "Provisioning", "TokenDrivers", "TokenWire", "OTPCore",
+            ]
+        ),
+        .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "TokenDrivers", "EmulatorServer", "VirtualToken", "TokenWire", "OTPCore"]
         ),
