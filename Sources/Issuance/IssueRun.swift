@@ -112,27 +112,54 @@ public final class IssueRun {
             }
         }
         progress(.started(total: roster.count))
-        for (index, entry) in roster.enumerated() {
-            try register.add(entry)
-            try seedIfNeeded(entry)
-            let user = try register.user(entry.username)
-            let outcome: String
-            switch (user.state, entry.method) {
-            case (.seeded, .app):
-                try writeLetter(for: user)
-                try commit { try register.setState(entry.username, .letterIssued, from: [.seeded]) }
-                outcome = "letter written"
-            case (.seeded, .token):
-                let serial = try programToken(for: user)
-                outcome = "token \(serial) programmed and verified"
-            case (.revoked, _):
-                outcome = "revoked: skipped"
-            default:
-                outcome = "already issued"
+        var done = 0
+        var start = 0
+        while start < roster.count {
+            let batch = Array(roster[start..<min(start + Self.batchSize, roster.count)])
+            try issue(batch) { username, outcome in
+                done += 1
+                progress(.userDone(index: done, username: username, outcome: outcome))
             }
-            progress(.userDone(index: index + 1, username: entry.username, outcome: outcome))
+            start += batch.count
         }
         try writeExports()
+    }
+
+    /// Users handled per register transaction: the files of a batch are synced once, then the batch
+    /// is committed as issued.
+    static let batchSize = 256
+
+    private func issue(_ batch: [RosterEntry], report: (String, String) -> Void) throws {
+        try register.add(batch)
+        let pending = try batch.filter { try register.user($0.username).state == .pending }
+        if !pending.isEmpty {
+            try commit {
+                try register.seed(
+                    pending.map { entry in
+                        let parameters = parameters(for: entry)
+                        return Register.NewSeed(
+                            username: entry.username, secret: Secret.random(byteCount: AppProfile.secretByteCount(for: parameters.algorithm)),
+                            algorithm: parameters.algorithm, digits: parameters.digits, period: parameters.period)
+                    })
+            }
+        }
+        let users = try batch.map { try register.user($0.username) }
+        let letters = users.filter { $0.state == .seeded && $0.entry.method == .app }
+        if !letters.isEmpty {
+            for user in letters { try writeLetter(for: user) }
+            SecretFile.syncWrittenFiles()
+            try commit { try register.setState(letters.map(\.entry.username), .letterIssued, from: [.seeded]) }
+        }
+        for user in users {
+            let outcome: String
+            switch (user.state, user.entry.method) {
+            case (.seeded, .app): outcome = "letter written"
+            case (.seeded, .token): outcome = "token \(try programToken(for: user)) programmed and verified"
+            case (.revoked, _): outcome = "revoked: skipped"
+            default: outcome = "already issued"
+            }
+            report(user.entry.username, outcome)
+        }
     }
 
     /// Set by the CLI when the administrator asked for a plaintext PSKC file.
@@ -157,15 +184,6 @@ public final class IssueRun {
         SeedParameters(algorithm: .sha1, digits: 6, period: 30)
     }
 
-    private func seedIfNeeded(_ entry: RosterEntry) throws {
-        guard try register.user(entry.username).state == .pending else { return }
-        let parameters = parameters(for: entry)
-        let secret = Secret.random(byteCount: AppProfile.secretByteCount(for: parameters.algorithm))
-        try commit {
-            try register.seed(entry.username, secret: secret, algorithm: parameters.algorithm, digits: parameters.digits, period: parameters.period)
-        }
-    }
-
     func uri(for entry: RosterEntry, secret: Secret, parameters: SeedParameters) throws -> OTPAuthURI {
         try OTPAuthURI(
             kind: .totp(period: parameters.period), account: entry.email, issuer: options.issuer, secret: secret,
@@ -184,9 +202,10 @@ public final class IssueRun {
         let svg = code.svgDocument(scale: 6, margin: 4)
         let letter = try options.letters.render(for: user.entry, issuer: options.issuer, account: uri.label, png: png, svg: svg)
         let base = options.outputDirectory
-        try SecretFile.write(png, to: "\(base)/qr/\(user.entry.username).png")
-        try SecretFile.write(Array(svg.utf8), to: "\(base)/qr/\(user.entry.username).svg")
-        try SecretFile.write(Array(letter.utf8), to: "\(base)/letters/\(user.entry.username).\(user.entry.language.rawValue).html")
+        try SecretFile.write(png, to: "\(base)/qr/\(user.entry.username).png", sync: false)
+        try SecretFile.write(Array(svg.utf8), to: "\(base)/qr/\(user.entry.username).svg", sync: false)
+        try SecretFile.write(
+            Array(letter.utf8), to: "\(base)/letters/\(user.entry.username).\(user.entry.language.rawValue).html", sync: false)
     }
 
     /// Programs the user's seed into a token and verifies it; returns the token's serial.
@@ -259,8 +278,9 @@ public final class IssueRun {
             try SecretFile.write(Array(content.utf8), to: "\(base)/\(name)")
             progress(.exported(path: "\(base)/\(name)", users: records.count))
         }
-        for user in users where [.programmed, .letterIssued].contains(user.state) {
-            try commit { try register.setState(user.entry.username, .exported, from: [.programmed, .letterIssued]) }
+        let newlyExported = users.filter { [.programmed, .letterIssued].contains($0.state) }.map(\.entry.username)
+        if !newlyExported.isEmpty {
+            try commit { try register.setState(newlyExported, .exported, from: [.programmed, .letterIssued]) }
         }
     }
 }

@@ -172,34 +172,62 @@ public final class Register {
 
     // MARK: Changes (each one transaction)
 
-    /// Adds a roster entry as `pending` unless the user is already there.
-    public func add(_ entry: RosterEntry) throws {
+    /// Adds roster entries as `pending`, in one transaction; users already there are left as they are.
+    public func add(_ entries: [RosterEntry]) throws {
         _ = try requireKey()
         try database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO users (username, display_name, email, language, method, app_profile, state,
-                        token_serial, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-                    """,
-                arguments: [
-                    entry.username, entry.displayName, entry.email, entry.language.rawValue, entry.method.rawValue,
-                    entry.appProfile?.rawValue, entry.tokenSerial, Self.now, Self.now,
-                ])
+            for entry in entries {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO users (username, display_name, email, language, method, app_profile, state,
+                            token_serial, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                        """,
+                    arguments: [
+                        entry.username, entry.displayName, entry.email, entry.language.rawValue, entry.method.rawValue,
+                        entry.appProfile?.rawValue, entry.tokenSerial, Self.now, Self.now,
+                    ])
+            }
         }
     }
 
-    /// Stores a new seed, sealed, and moves the user from pending to seeded. A user that already
-    /// has a seed keeps it: a resumed run never issues a second one.
-    public func seed(_ username: String, secret: Secret, algorithm: OTPAlgorithm, digits: Int, period: Int) throws {
-        let sealed = try secret.withUnsafeBytes { try requireKey().seal(Array($0), context: "seed:" + username) }
-        try database.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE users SET sealed_seed = ?, algorithm = ?, digits = ?, period = ?, state = 'seeded', updated_at = ?
-                    WHERE username = ? AND state = 'pending' AND sealed_seed IS NULL
-                    """,
-                arguments: [Data(sealed), algorithm.rawValue, digits, period, Self.now, username])
+    public func add(_ entry: RosterEntry) throws { try add([entry]) }
+
+    /// A seed to store, and the parameters it is used with.
+    public struct NewSeed {
+        public let username: String
+        public let secret: Secret
+        public let algorithm: OTPAlgorithm
+        public let digits: Int
+        public let period: Int
+
+        public init(username: String, secret: Secret, algorithm: OTPAlgorithm, digits: Int, period: Int) {
+            self.username = username
+            self.secret = secret
+            self.algorithm = algorithm
+            self.digits = digits
+            self.period = period
         }
+    }
+
+    /// Stores new seeds, sealed, and moves their users from pending to seeded, in one transaction.
+    /// A user that already has a seed keeps it: a resumed run never issues a second one.
+    public func seed(_ seeds: [NewSeed]) throws {
+        let key = try requireKey()
+        let sealed = try seeds.map { seed in try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) } }
+        try database.write { db in
+            for (seed, sealed) in zip(seeds, sealed) {
+                try db.execute(
+                    sql: """
+                        UPDATE users SET sealed_seed = ?, algorithm = ?, digits = ?, period = ?, state = 'seeded', updated_at = ?
+                        WHERE username = ? AND state = 'pending' AND sealed_seed IS NULL
+                        """,
+                    arguments: [Data(sealed), seed.algorithm.rawValue, seed.digits, seed.period, Self.now, seed.username])
+            }
+        }
+    }
+
+    public func seed(_ username: String, secret: Secret, algorithm: OTPAlgorithm, digits: Int, period: Int) throws {
+        try seed([NewSeed(username: username, secret: secret, algorithm: algorithm, digits: digits, period: period)])
     }
 
     /// Records the token and slot a user's seed is going to, before it is written.
@@ -207,18 +235,25 @@ public final class Register {
         try update(username, "token_serial = ?, slot = ?", [tokenSerial, slot])
     }
 
-    public func setState(_ username: String, _ state: UserState, from allowed: [UserState]? = nil) throws {
+    /// Moves users to `state` in one transaction; with `allowed`, only those in one of those states.
+    public func setState(_ usernames: [String], _ state: UserState, from allowed: [UserState]? = nil) throws {
         _ = try requireKey()
         try database.write { db in
-            var sql = "UPDATE users SET state = ?, updated_at = ? WHERE username = ?"
-            var arguments: [any DatabaseValueConvertible] = [state.rawValue, Self.now, username]
-            if let allowed {
-                sql += " AND state IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
-                arguments += allowed.map(\.rawValue)
+            for username in usernames {
+                var sql = "UPDATE users SET state = ?, updated_at = ? WHERE username = ?"
+                var arguments: [any DatabaseValueConvertible] = [state.rawValue, Self.now, username]
+                if let allowed {
+                    sql += " AND state IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
+                    arguments += allowed.map(\.rawValue)
+                }
+                try db.execute(sql: sql, arguments: StatementArguments(arguments))
+                guard db.changesCount == 1 || allowed != nil else { throw RegisterError.unknownUser(username) }
             }
-            try db.execute(sql: sql, arguments: StatementArguments(arguments))
-            guard db.changesCount == 1 || allowed != nil else { throw RegisterError.unknownUser(username) }
         }
+    }
+
+    public func setState(_ username: String, _ state: UserState, from allowed: [UserState]? = nil) throws {
+        try setState([username], state, from: allowed)
     }
 
     public func setEnabled(_ username: String, _ enabled: Bool) throws {

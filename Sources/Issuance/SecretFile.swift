@@ -9,7 +9,8 @@ public enum SecretFile {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    /// With `sync` false the data is not fsynced: call `sync(directory:)` once after a batch.
+    public static func write(_ bytes: [UInt8], to path: String, sync: Bool = true) throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -34,12 +35,18 @@ public enum SecretFile {
                 offset += written
             }
         }
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, sync, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
         close(descriptor)
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary)
             throw WriteError(path: path, reason: failure)
         }
+    }
+
+    /// Makes every file written so far durable: one sync(2) for a whole batch costs less than an
+    /// fsync per file.
+    public static func syncWrittenFiles() {
+        Foundation.sync()
     }
 }
