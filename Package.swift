@@ -135,6 +135,11 @@ let package = Package(
             dependencies: ["HIDTransport", "TokenDrivers", "Provisioning", "TokenWire", "OTPCore"],
             path: "bench/nitrokey-bench"
         ),
+        .executableTarget(
+            name: "issue-bench",
+            dependencies: ["Issuance"],
+            path: "bench/issue-bench"
+        ),
         .testTarget(
             name: "OTPCoreTests",
             dependencies: [

@@ -131,7 +131,8 @@ public final class IssueRun {
 
     private func issue(_ batch: [RosterEntry], report: (String, String) -> Void) throws {
         try register.add(batch)
-        let pending = try batch.filter { try register.user($0.username).state == .pending }
+        let registered = try register.users(named: batch.map(\.username))
+        let pending = batch.filter { registered[$0.username]?.state == .pending }
         if !pending.isEmpty {
             try commit {
                 try register.seed(
@@ -143,10 +144,11 @@ public final class IssueRun {
                     })
             }
         }
-        let users = try batch.map { try register.user($0.username) }
+        let current = try register.users(named: batch.map(\.username))
+        let users = batch.compactMap { current[$0.username] }
         let letters = users.filter { $0.state == .seeded && $0.entry.method == .app }
         if !letters.isEmpty {
-            for user in letters { try writeLetter(for: user) }
+            try writeLetters(for: letters)
             SecretFile.syncWrittenFiles()
             try commit { try register.setState(letters.map(\.entry.username), .letterIssued, from: [.seeded]) }
         }
@@ -194,18 +196,31 @@ public final class IssueRun {
         try uri(for: user.entry, secret: try register.seed(of: user), parameters: SeedParameters(algorithm: user.algorithm, digits: user.digits, period: user.period))
     }
 
-    private func writeLetter(for user: RegisteredUser) throws {
-        let uri = try uri(for: user)
-        do { try (user.entry.appProfile ?? .any).check(uri) } catch { throw IssueError.appIncompatible(username: user.entry.username, error) }
-        let code = try QRCode(encoding: uri.uriString)
-        let png = try code.pngData(scale: 6, margin: 4)
-        let svg = code.svgDocument(scale: 6, margin: 4)
-        let letter = try options.letters.render(for: user.entry, issuer: options.issuer, account: uri.label, png: png, svg: svg)
+    /// Renders the QR codes and letters of `users` on every core, then writes them (unsynced).
+    private func writeLetters(for users: [RegisteredUser]) throws {
+        let uris = try users.map { try uri(for: $0) }
+        for (user, uri) in zip(users, uris) {
+            do { try (user.entry.appProfile ?? .any).check(uri) } catch { throw IssueError.appIncompatible(username: user.entry.username, error) }
+        }
+        let rendered = ConcurrentResults<(png: [UInt8], svg: String, letter: String)>(count: users.count)
+        let letters = options.letters
+        let issuer = options.issuer
+        DispatchQueue.concurrentPerform(iterations: users.count) { index in
+            rendered.store(index) {
+                let code = try QRCode(encoding: uris[index].uriString)
+                let png = try code.pngData(scale: 6, margin: 4)
+                let svg = code.svgDocument(scale: 6, margin: 4)
+                let letter = letters.render(for: users[index].entry, issuer: issuer, account: uris[index].label, png: png, svg: svg)
+                return (png, svg, letter)
+            }
+        }
         let base = options.outputDirectory
-        try SecretFile.write(png, to: "\(base)/qr/\(user.entry.username).png", sync: false)
-        try SecretFile.write(Array(svg.utf8), to: "\(base)/qr/\(user.entry.username).svg", sync: false)
-        try SecretFile.write(
-            Array(letter.utf8), to: "\(base)/letters/\(user.entry.username).\(user.entry.language.rawValue).html", sync: false)
+        for (user, result) in zip(users, try rendered.values()) {
+            let name = user.entry.username
+            try SecretFile.write(result.png, to: "\(base)/qr/\(name).png", sync: false)
+            try SecretFile.write(Array(result.svg.utf8), to: "\(base)/qr/\(name).svg", sync: false)
+            try SecretFile.write(Array(result.letter.utf8), to: "\(base)/letters/\(name).\(user.entry.language.rawValue).html", sync: false)
+        }
     }
 
     /// Programs the user's seed into a token and verifies it; returns the token's serial.
@@ -283,4 +298,22 @@ public final class IssueRun {
             try commit { try register.setState(newlyExported, .exported, from: [.programmed, .letterIssued]) }
         }
     }
+}
+
+/// Results filled in by concurrent work, each slot written by exactly one iteration.
+final class ConcurrentResults<Value>: @unchecked Sendable {
+    private var results: [Result<Value, any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ body: () throws -> Value) {
+        let result = Result { try body() }
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    /// Every value in order, or the first error.
+    func values() throws -> [Value] { try results.map { try $0!.get() } }
 }

@@ -3,7 +3,7 @@
 /// code, scan the QR code, confirm with the first code.
 ///
 /// Context keys: `name`, `issuer`, `account`, `app` (the recommended app), `otherApps`, `qrPNG`
-/// (base64), `qrSVG` (inline SVG), `language`.
+/// (base64: insert it unescaped, `{{{qrPNG}}}`), `qrSVG` (inline SVG), `language`.
 enum LetterTemplates {
     static func template(for language: Language) -> String {
         let text: Strings =
@@ -51,7 +51,7 @@ enum LetterTemplates {
         <p>\(text.step2Detail)</p>
         <h2>\(text.step3)</h2>
         <p>\(text.step3Detail)</p>
-        <div class="qr"><img alt="QR code" src="data:image/png;base64,{{qrPNG}}"></div>
+        <div class="qr"><img alt="QR code" src="data:image/png;base64,{{{qrPNG}}}"></div>
         <p class="note">{{account}}</p>
         <h2>\(text.step4)</h2>
         <p>\(text.step4Detail)</p>

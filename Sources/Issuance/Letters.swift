@@ -5,30 +5,29 @@ import Mustache
 /// Renders activation letters from the shipped templates or from a directory of overrides
 /// (`letter.fr.mustache`, `letter.de.mustache`, …).
 public struct LetterRenderer: Sendable {
-    let templates: [Language: String]
+    let templates: [Language: MustacheTemplate]
 
     public init(overrides directory: String? = nil) throws {
-        var templates: [Language: String] = [:]
+        var templates: [Language: MustacheTemplate] = [:]
         for language in Language.allCases {
-            if let directory, let text = try? String(contentsOfFile: "\(directory)/letter.\(language.rawValue).mustache", encoding: .utf8) {
-                templates[language] = text
-            } else {
-                templates[language] = LetterTemplates.template(for: language)
+            var text = LetterTemplates.template(for: language)
+            if let directory, FileManager.default.fileExists(atPath: "\(directory)/letter.\(language.rawValue).mustache") {
+                text = try String(contentsOfFile: "\(directory)/letter.\(language.rawValue).mustache", encoding: .utf8)
             }
-            _ = try MustacheTemplate(string: templates[language]!)
+            templates[language] = try MustacheTemplate(string: text)
         }
         self.templates = templates
     }
 
     /// The letter for one user; `png` is the QR code image.
-    public func render(for entry: RosterEntry, issuer: String, account: String, png: [UInt8], svg: String) throws -> String {
+    public func render(for entry: RosterEntry, issuer: String, account: String, png: [UInt8], svg: String) -> String {
         let profile = entry.appProfile ?? .any
         let (app, others) = Self.apps(for: profile, language: entry.language)
         let context: [String: Any] = [
             "name": entry.displayName, "issuer": issuer, "account": account, "app": app, "otherApps": others,
             "qrPNG": Data(png).base64EncodedString(), "qrSVG": svg, "language": entry.language.rawValue,
         ]
-        return try MustacheTemplate(string: templates[entry.language]!).render(context)
+        return templates[entry.language]!.render(context)
     }
 
     static func apps(for profile: AppProfile, language: Language) -> (String, String) {

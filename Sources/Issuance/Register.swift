@@ -150,6 +150,17 @@ public final class Register {
 
     public func contains(_ username: String) throws -> Bool { (try? user(username)) != nil }
 
+    /// The users among `usernames` that are in the register, in one query.
+    public func users(named usernames: [String]) throws -> [String: RegisteredUser] {
+        guard !usernames.isEmpty else { return [:] }
+        let rows = try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM users WHERE username IN (\(usernames.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(usernames))
+        }
+        return Dictionary(uniqueKeysWithValues: rows.map(Self.user).map { ($0.entry.username, $0) })
+    }
+
     static func user(_ row: Row) -> RegisteredUser {
         RegisteredUser(
             entry: RosterEntry(
