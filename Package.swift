@@ -140,9 +140,14 @@ let package = Package(
             dependencies: ["Issuance"],
             path: "bench/issue-bench"
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "OTPCoreTests",
             dependencies: [
+                "TestSupport",
                 "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -163,6 +168,7 @@ let package = Package(
         .testTarget(
             name: "VirtualTokenTests",
             dependencies: [
+                "TestSupport",
                 "VirtualToken", "TokenWire", "NitrokeyWire", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -190,6 +196,7 @@ let package = Package(
         .testTarget(
             name: "ExportsTests",
             dependencies: [
+                "TestSupport",
                 "Exports", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -198,7 +205,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenForgeCLITests",
-            dependencies: ["OTPCore"]
+            dependencies: ["TestSupport", "OTPCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

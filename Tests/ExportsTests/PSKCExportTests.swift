@@ -1,3 +1,4 @@
+import TestSupport
 import Crypto
 import Exports
 import Foundation

@@ -1,6 +1,7 @@
 import Exports
 import Foundation
 import OTPCore
+import TestSupport
 import Testing
 
 /// Fixture files, read through #filePath rather than as SwiftPM resources.
@@ -16,18 +17,6 @@ enum Fixtures {
     static let schema = directory.appendingPathComponent("schema/pskc-validation.xsd")
 }
 
-/// Deterministic generator, so exports made with it are byte-for-byte repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Samples {
     /// The RFC 4226/6238 test secret, "12345678901234567890".

@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import TestSupport
 import Testing
 
 /// Compares codes with Debian's oathtool, an independent implementation (liboath).
@@ -54,22 +55,10 @@ struct OathtoolCrossCheckTests {
     }
 
     static func oathtool(_ arguments: [String]) throws -> String {
-        guard
-            let path = ["/usr/bin/oathtool", "/usr/local/bin/oathtool"].first(
-                where: FileManager.default.isExecutableFile)
-        else {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/oathtool") else {
             Issue.record("oathtool is missing: install Debian's oathtool package (scripts/test does)")
             return ""
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try TestSupport.oathtool(arguments)
     }
 }

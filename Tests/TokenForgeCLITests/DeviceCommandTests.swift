@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import TestSupport
 import Testing
 
 /// The device commands end to end: tokenforge → hidapi stand-in → emulator socket → virtual token.
@@ -187,14 +188,3 @@ struct DeviceFaultTests {
     }
 }
 
-func oathtool(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/oathtool")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}

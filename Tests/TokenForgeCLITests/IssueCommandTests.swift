@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import TestSupport
 import Testing
 
 /// `tokenforge issue` end to end: roster in, letters, a token programmed through the emulator,
@@ -39,7 +40,7 @@ struct IssueCommandTests {
         let uris = try exportedURIs(emulator)
         #expect(uris.count == 3)
         for (username, account) in [("zmuller", "zoe.muller@example.org"), ("crochat", "claire.rochat@example.org")] {
-            let scanned = try run("/usr/bin/zbarimg", ["--raw", "-q", emulator.directory.path("out/qr/\(username).png")])
+            let scanned = try runTool("/usr/bin/zbarimg", ["--raw", "-q", emulator.directory.path("out/qr/\(username).png")])
             #expect(try OTPAuthURI(parsing: scanned) == uris[account], "\(username)")
         }
         let slots = try emulator.tokenforge(["slots", "--json"])
@@ -118,15 +119,4 @@ struct IssueCommandTests {
         #expect(!FileManager.default.fileExists(atPath: emulator.directory.path("register.sqlite")))
     }
 
-    func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }

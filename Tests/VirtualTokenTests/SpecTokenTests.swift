@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OTPCore
+import TestSupport
 import Testing
 import TokenWire
 import VirtualToken
@@ -251,17 +252,6 @@ struct SpecTokenTests {
     }
 }
 
-func oathtool(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/oathtool")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
 
 extension Array where Element == UInt8 {
     func containsSubsequence(_ needle: [UInt8]) -> Bool {

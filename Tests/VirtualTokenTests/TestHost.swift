@@ -1,3 +1,4 @@
+import TestSupport
 import OTPCore
 import TokenWire
 import VirtualToken
@@ -64,18 +65,6 @@ enum TestHostError: Error {
     case unexpected(String)
 }
 
-/// A deterministic generator (SplitMix64), the one the conformance vectors use.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A TOTP slot for tests: RFC 6238's SHA-1 seed by default.
 func totpSlot(
