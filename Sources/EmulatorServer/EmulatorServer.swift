@@ -60,7 +60,8 @@ public final class EmulatorServer: Sendable {
                     let path = try reader.string()
                     let index = entries.withLock { $0.firstIndex { $0.plugged && $0.device.description.path == path } }
                     guard bound == nil, let index else {
-                        try connection.send(.error(bound == nil ? "no device at \(path)" : "this connection already has a device"))
+                        try connection.send(
+                            .error(bound == nil ? "no device at \(path)" : "this connection already has a device"))
                         continue
                     }
                     bound = index
@@ -80,12 +81,15 @@ public final class EmulatorServer: Sendable {
                     var reader = ByteReader(message.body)
                     let reportID = try reader.u8()
                     let length = Int(try reader.u16())
-                    let (data, latency) = try deviceCall(index) { try $0.getFeature(reportID: reportID, length: length) }
+                    let (data, latency) = try deviceCall(index) {
+                        try $0.getFeature(reportID: reportID, length: length)
+                    }
                     if latency > 0 { usleep(useconds_t(latency * 1_000)) }
                     try connection.send(SocketMessage(.feature, [reportID] + data))
                 case .control:
                     var reader = ByteReader(message.body)
-                    try connection.send(SocketMessage(.controlOK, ByteWriter().string(try control(try reader.string())).bytes))
+                    try connection.send(
+                        SocketMessage(.controlOK, ByteWriter().string(try control(try reader.string())).bytes))
                 default:
                     try connection.send(.error("unexpected message type 0x\(String(message.kind.rawValue, radix: 16))"))
                 }
@@ -99,7 +103,9 @@ public final class EmulatorServer: Sendable {
     }
 
     /// Runs `body` on a plugged, powered device under the lock; returns its result and latency.
-    private func deviceCall<Result: Sendable>(_ index: Int, _ body: (EmulatedDevice) throws -> Result) throws -> (Result, Int) {
+    private func deviceCall<Result: Sendable>(_ index: Int, _ body: (EmulatedDevice) throws -> Result) throws -> (
+        Result, Int
+    ) {
         try entries.withLock { entries in
             let entry = entries[index]
             guard entry.plugged else { throw EmulatorError("device disconnected") }
@@ -128,7 +134,9 @@ public final class EmulatorServer: Sendable {
                     .joined(separator: "\n")
             }
             guard words.count >= 2,
-                let entry = entries.first(where: { $0.device.description.serial == words[1] || Self.name(of: $0.device) == words[1] })
+                let entry = entries.first(where: {
+                    $0.device.description.serial == words[1] || Self.name(of: $0.device) == words[1]
+                })
             else {
                 throw EmulatorError("\(verb) needs the serial of an emulated token")
             }
@@ -139,15 +147,14 @@ public final class EmulatorServer: Sendable {
                 // Plugging in powers the token up afresh: channels and PIN sessions start over.
                 try entry.device.powerOn()
                 entry.plugged = true
+            case "latency" where entry.device.modelsCommandLatency:
+                guard words.count > 2 else { throw EmulatorError("latency SERIAL MILLISECONDS") }
+                _ = try entry.device.control(["latency", words[1], words[2]])
             case "latency":
                 guard words.count > 2, let milliseconds = Int(words[2]), milliseconds >= 0 else {
                     throw EmulatorError("latency SERIAL MILLISECONDS")
                 }
-                if entry.device.modelsCommandLatency {
-                    _ = try entry.device.control(["latency", words[1], words[2]])
-                } else {
-                    entry.latencyMilliseconds = milliseconds
-                }
+                entry.latencyMilliseconds = milliseconds
             default:
                 return try entry.device.control([verb] + words.dropFirst(1))
             }

@@ -36,7 +36,9 @@ public final class NitrokeyProDevice: EmulatedDevice {
     /// `data[0]` is the report ID (0: the Pro numbers no reports), then 64 bytes.
     public func setFeature(_ data: [UInt8]) throws {
         guard data.first == 0, data.count >= 1 + NitrokeyReport.size else {
-            throw EmulatorError("a Nitrokey Pro takes feature report 0 with \(NitrokeyReport.size) bytes, not \(max(0, data.count - 1))")
+            throw EmulatorError(
+                "a Nitrokey Pro takes feature report 0 with \(NitrokeyReport.size) bytes, not \(max(0, data.count - 1))"
+            )
         }
         try pro.setReport(Array(data[1...NitrokeyReport.size]))
     }
@@ -64,7 +66,11 @@ public final class NitrokeyProDevice: EmulatedDevice {
             guard words.count > 2, ["on", "off"].contains(words[2]) else { throw EmulatorError("stall SERIAL on|off") }
             pro.faults.stalled = words[2] == "on"
         case "power-cut": pro.cutPower(afterFlashSteps: try count(2))
-        case "latency": pro.commandLatencyMilliseconds = try count(2)
+        case "latency":
+            guard words.count > 2, let latency = NitrokeyLatency(words[2]) else {
+                throw EmulatorError("latency SERIAL MILLISECONDS|realistic")
+            }
+            pro.latency = latency
         case "clock":
             guard words.count > 2, let seconds = Int64(words[2]) else { throw EmulatorError("clock SERIAL SECONDS") }
             pro.adjustClock(by: seconds)

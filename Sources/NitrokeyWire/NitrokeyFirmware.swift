@@ -19,9 +19,9 @@ public struct NitrokeyFirmware: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The firmware the emulator runs unless told otherwise.
-    public static let v0_15 = NitrokeyFirmware(major: 0, minor: 15)
+    public static let zeroFifteen = NitrokeyFirmware(major: 0, minor: 15)
     /// The last firmware with the older write protocol.
-    public static let v0_7 = NitrokeyFirmware(major: 0, minor: 7)
+    public static let zeroSeven = NitrokeyFirmware(major: 0, minor: 7)
 
     /// "0.15" and the like.
     public init?(_ text: String) {

@@ -90,7 +90,8 @@ public struct NitrokeyResponseReport: Equatable, Sendable {
     /// The 64 bytes the device sends: the CRC computed with device status 0, then the status byte
     /// set to `deviceStatus`.
     public var bytes: [UInt8] {
-        var bytes = [0, lastCommandID] + LittleEndian.bytes(lastCommandCRC) + [commandStatus]
+        var bytes =
+            [0, lastCommandID] + LittleEndian.bytes(lastCommandCRC) + [commandStatus]
             + NitrokeyName.field(payload, size: NitrokeyReport.responsePayloadSize)
         bytes += LittleEndian.bytes(Self.crc(of: bytes + [0, 0, 0, 0]))
         bytes[0] = deviceStatus

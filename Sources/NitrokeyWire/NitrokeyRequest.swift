@@ -20,7 +20,9 @@ public struct NitrokeyGeneralConfig: Equatable, Sendable {
     public static let factory = NitrokeyGeneralConfig(
         numLock: 0xFF, capsLock: 0xFF, scrollLock: 0xFF, userPasswordRequired: false, deleteUserPassword: false)
 
-    public init(numLock: UInt8, capsLock: UInt8, scrollLock: UInt8, userPasswordRequired: Bool, deleteUserPassword: Bool) {
+    public init(
+        numLock: UInt8, capsLock: UInt8, scrollLock: UInt8, userPasswordRequired: Bool, deleteUserPassword: Bool
+    ) {
         self.numLock = numLock
         self.capsLock = capsLock
         self.scrollLock = scrollLock
@@ -197,7 +199,8 @@ public enum NitrokeyRequest: Equatable, Sendable {
                 write.slot.kind == .totp
                 ? LittleEndian.bytes(UInt16(truncatingIfNeeded: write.counterOrInterval))
                 : LittleEndian.bytes(write.counterOrInterval)
-            return [write.slot.rawValue] + write.name + NitrokeyName.field(secret, size: NitrokeyLegacySlotWrite.secretSize)
+            return [write.slot.rawValue] + write.name
+                + NitrokeyName.field(secret, size: NitrokeyLegacySlotWrite.secretSize)
                 + [write.config.rawValue] + write.tokenID + counter
         case .other(_, let payload):
             return payload
@@ -250,7 +253,8 @@ public enum NitrokeyRequest: Equatable, Sendable {
             self = .writeToSlotWithSecret(
                 NitrokeyLegacySlotWrite(
                     slot: target, name: Array(p[1..<16]), secret: Secret(bytes: p[16..<36]),
-                    config: NitrokeySlotConfig(rawValue: p[36]), tokenID: Array(p[37..<50]), counterOrInterval: counter))
+                    config: NitrokeySlotConfig(rawValue: p[36]), tokenID: Array(p[37..<50]), counterOrInterval: counter)
+            )
         case .lockDevice: self = .lockDevice
         case .unlockUserPassword: self = .other(commandID: report.commandID, payload: p)
         }

@@ -51,12 +51,14 @@ public struct SlotProgrammer {
         let drift = try driver.synchroniseClock(to: now)
         let written = try driver.writeSlot(
             slot, secret: secret, configuration: configuration, overwrite: options.overwrite,
-            policy: SeedImportPolicy(allowTestTokens: options.allowTestTokens, allowPlainImport: options.allowPlainImport))
+            policy: SeedImportPolicy(
+                allowTestTokens: options.allowTestTokens, allowPlainImport: options.allowPlainImport))
         let used = written.slot
 
         let generator: HOTPGenerator
         do {
-            generator = try HOTPGenerator(secret: secret, algorithm: configuration.algorithm, digits: configuration.digits)
+            generator = try HOTPGenerator(
+                secret: secret, algorithm: configuration.algorithm, digits: configuration.digits)
         } catch {
             throw .unsupported("\(error)")
         }

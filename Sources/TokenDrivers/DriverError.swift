@@ -32,10 +32,12 @@ public enum DriverError: Error, Equatable, Sendable, CustomStringConvertible {
         case .framing(let error): "the token reported a transport error: \(error)"
         case .malformedResponse(let detail): "the token sent a malformed response: \(detail)"
         case .refused(let command, let status): "the token refused \(command): \(status)"
-        case .wrongPIN(let retries): "wrong PIN: \(retries) \(retries == 1 ? "try" : "tries") left before the token locks"
+        case .wrongPIN(let retries):
+            "wrong PIN: \(retries) \(retries == 1 ? "try" : "tries") left before the token locks"
         case .pinBlocked:
             "the PIN is blocked after too many wrong tries: `tokenforge reset` erases the token and makes it usable again"
-        case .notGenuine: "the token's attestation does not verify: it is not a genuine token, refusing to send it seeds"
+        case .notGenuine:
+            "the token's attestation does not verify: it is not a genuine token, refusing to send it seeds"
         case .testTokenNotAllowed:
             "the token is signed with the public test manufacturer key (a virtual or development token): pass --allow-test-tokens to use it"
         case .plainImportNotAllowed:

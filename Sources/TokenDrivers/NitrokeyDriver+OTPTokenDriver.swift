@@ -24,9 +24,11 @@ extension NitrokeyDriver: OTPTokenDriver {
             firmware.layout == .authorizeThenWrite
             ? "firmware \(firmware) takes 20-byte secrets; 0.8 and later take 40" : nil
         return OTPTokenCapabilities(
-            familyName: "the \(family.name)", algorithms: [.sha1], digits: [6, 8], secretBytes: 1...firmware.maximumSecretBytes,
+            familyName: "the \(family.name)", algorithms: [.sha1], digits: [6, 8],
+            secretBytes: 1...firmware.maximumSecretBytes,
             totpPeriods: 1...UInt32(UInt16.max), codesAtAnyTime: false, readableClock: false,
-            pinToRead: device.config.userPasswordRequired, pinToSetClock: false, pinToFactoryReset: true, alwaysHasPIN: true,
+            pinToRead: device.config.userPasswordRequired, pinToSetClock: false, pinToFactoryReset: true,
+            alwaysHasPIN: true,
             encryptedSeedImport: false, note: note)
     }
 
@@ -49,7 +51,8 @@ extension NitrokeyDriver: OTPTokenDriver {
 
     public func setPIN(_ pin: PIN) throws(DriverError) {
         throw .unsupported(
-            "a \(family.name) always has an admin PIN (12345678 when new or reset): change it with `tokenforge pin change`")
+            "a \(family.name) always has an admin PIN (12345678 when new or reset): change it with `tokenforge pin change`"
+        )
     }
 
     /// The admin PIN: FIRST_AUTHENTICATE.
@@ -78,7 +81,8 @@ extension NitrokeyDriver: OTPTokenDriver {
         return entries
     }
 
-    public func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool) throws(DriverError)
+    public func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool)
+        throws(DriverError)
         -> SlotIndex
     {
         let wanted: NitrokeySlot.Kind = if case .hotp = kind { .hotp } else { .totp }
@@ -92,7 +96,8 @@ extension NitrokeyDriver: OTPTokenDriver {
                     reason: "it is a\(wanted == .hotp ? " TOTP" : "n HOTP") slot; the \(family.name) has \(slotRanges)")
             }
             if !overwrite, try name(of: slot) != nil {
-                throw .rejected(operation: "slot \(requested.rawValue)", reason: "the slot is in use (pass --force to replace it)")
+                throw .rejected(
+                    operation: "slot \(requested.rawValue)", reason: "the slot is in use (pass --force to replace it)")
             }
             return requested
         }
@@ -106,17 +111,20 @@ extension NitrokeyDriver: OTPTokenDriver {
 
     /// Writes in clear (the Pro's protocol has no encrypted import); the name is "issuer:account"
     /// cut to the 15 bytes the Pro keeps.
+    @discardableResult
     public func writeSlot(
         _ index: SlotIndex, secret: Secret, configuration: SlotConfiguration, overwrite: Bool, policy: SeedImportPolicy
     ) throws(DriverError) -> WrittenSlot {
         try capabilities().check(configuration, secretBytes: secret.byteCount)
         guard secret.withUnsafeBytes({ $0.contains { $0 != 0 } }) else {
-            throw .unsupported("the \(family.name) cannot take an all-zero secret: it keeps the slot's old secret instead")
+            throw .unsupported(
+                "the \(family.name) cannot take an all-zero secret: it keeps the slot's old secret instead")
         }
         guard let slot = Self.slot(index) else {
             throw .rejected(operation: "slot \(index.rawValue)", reason: "the \(family.name) has \(slotRanges)")
         }
-        let label = configuration.issuer.isEmpty ? configuration.account : "\(configuration.issuer):\(configuration.account)"
+        let label =
+            configuration.issuer.isEmpty ? configuration.account : "\(configuration.issuer):\(configuration.account)"
         let name = NitrokeyName.truncated(label, toBytes: NitrokeyName.slotNameSize)
         guard !name.isEmpty else { throw .rejected(operation: "writing \(slot)", reason: "a slot needs a name") }
         let counterOrInterval: UInt64 =
@@ -136,12 +144,15 @@ extension NitrokeyDriver: OTPTokenDriver {
             throw .rejected(operation: "slot \(index.rawValue)", reason: "the \(family.name) has \(slotRanges)")
         }
         if slot.kind == .totp, time != nil {
-            throw .unsupported("the \(family.name) computes TOTP codes on its own clock only: a code for another time cannot be asked")
+            throw .unsupported(
+                "the \(family.name) computes TOTP codes on its own clock only: a code for another time cannot be asked")
         }
         var counter: UInt64?
         if slot.kind == .hotp {
             guard let details = try details(of: slot) else {
-                throw .rejected(operation: "giving the code of \(slot)", reason: NitrokeyCommandStatus.slotNotProgrammed.description)
+                throw .rejected(
+                    operation: "giving the code of \(slot)", reason: NitrokeyCommandStatus.slotNotProgrammed.description
+                )
             }
             counter = details.counterOrInterval
         }

@@ -31,7 +31,7 @@ public final class NitrokeyDriver {
     private var random = SystemRandomNumberGenerator()
 
     static let firstPollDelay = Duration.microseconds(200)
-    static let longestPollDelay = Duration.milliseconds(5)
+    static let longestPollDelay = Duration.milliseconds(3)
     static let attempts = 3
 
     /// Opens the driver and reads the device's status (firmware version decides the write protocol).
@@ -41,7 +41,7 @@ public final class NitrokeyDriver {
         self.connection = connection
         self.family = family
         self.timeoutMilliseconds = timeoutMilliseconds
-        device = NitrokeyDeviceInfo(firmware: .v0_15, cardSerial: 0, config: .factory)
+        device = NitrokeyDeviceInfo(firmware: .zeroFifteen, cardSerial: 0, config: .factory)
         device = try refreshStatus()
     }
 
@@ -62,14 +62,20 @@ public final class NitrokeyDriver {
         let temporary = NitrokeyPassword.random(using: &random)
         let response = try exchange(.firstAuthenticate(pin: try password(pin), temporaryPassword: temporary))
         guard response.result == .ok else {
-            guard response.result == .wrongPassword else { throw refusal(response, "authenticating with the admin PIN") }
+            guard response.result == .wrongPassword else {
+                throw refusal(response, "authenticating with the admin PIN")
+            }
             throw try wrongAdminPIN()
         }
         temporaryAdminPassword = temporary
     }
 
-    public func adminRetryCount() throws(DriverError) -> Int { NitrokeyAnswer.retryCount(try ok(.getPasswordRetryCount)) }
-    public func userRetryCount() throws(DriverError) -> Int { NitrokeyAnswer.retryCount(try ok(.getUserPasswordRetryCount)) }
+    public func adminRetryCount() throws(DriverError) -> Int {
+        NitrokeyAnswer.retryCount(try ok(.getPasswordRetryCount))
+    }
+    public func userRetryCount() throws(DriverError) -> Int {
+        NitrokeyAnswer.retryCount(try ok(.getUserPasswordRetryCount))
+    }
 
     /// READ_SLOT, or nil for a slot that is not programmed.
     public func details(of slot: NitrokeySlot) throws(DriverError) -> NitrokeySlotDetails? {
@@ -96,18 +102,23 @@ public final class NitrokeyDriver {
         let nameBytes = Array(NitrokeyName.truncated(name, toBytes: NitrokeyName.slotNameSize).utf8)
         switch layout {
         case .temporaryPasswordInPacket:
-            try ok(.sendOTPData(adminPassword: password, kind: .name, chunk: 0, data: Secret(bytes: nameBytes)), "writing \(slot)")
+            try ok(
+                .sendOTPData(adminPassword: password, kind: .name, chunk: 0, data: Secret(bytes: nameBytes)),
+                "writing \(slot)")
             let chunks = secret.withUnsafeBytes { bytes in
                 stride(from: 0, to: bytes.count, by: NitrokeyRequest.otpDataChunkSize).map {
                     Secret(bytes: bytes[$0..<min(bytes.count, $0 + NitrokeyRequest.otpDataChunkSize)])
                 }
             }
             for (index, chunk) in chunks.enumerated() {
-                try ok(.sendOTPData(adminPassword: password, kind: .secret, chunk: UInt8(index), data: chunk), "writing \(slot)")
+                try ok(
+                    .sendOTPData(adminPassword: password, kind: .secret, chunk: UInt8(index), data: chunk),
+                    "writing \(slot)")
             }
             try ok(
                 .writeToSlot(
-                    NitrokeySlotCommit(adminPassword: password, slot: slot, counterOrInterval: counterOrInterval, config: config)),
+                    NitrokeySlotCommit(
+                        adminPassword: password, slot: slot, counterOrInterval: counterOrInterval, config: config)),
                 "writing \(slot)")
         case .authorizeThenWrite:
             let write = NitrokeyRequest.writeToSlotWithSecret(
@@ -122,9 +133,11 @@ public final class NitrokeyDriver {
     public func code(_ slot: NitrokeySlot) throws(DriverError) -> NitrokeyCodeAnswer {
         guard !device.config.userPasswordRequired else {
             throw .unsupported(
-                "this \(family.name) gives codes only with the user PIN (OTP PIN protection is on); TokenForge does not support that setting: turn it off in the Nitrokey App")
+                "this \(family.name) gives codes only with the user PIN (OTP PIN protection is on); TokenForge does not support that setting: turn it off in the Nitrokey App"
+            )
         }
-        let userPassword: NitrokeyPassword? = layout == .temporaryPasswordInPacket ? try? NitrokeyPassword(bytes: []) : nil
+        let userPassword: NitrokeyPassword? =
+            layout == .temporaryPasswordInPacket ? try? NitrokeyPassword(bytes: []) : nil
         let response = try exchange(.getCode(slot, challenge: 0, userPassword: userPassword))
         guard response.result == .ok else { throw refusal(response, "giving the code of \(slot)") }
         return NitrokeyCodeAnswer(payload: response.payload)
@@ -184,7 +197,7 @@ public final class NitrokeyDriver {
             let start = clock.now
             let deadline = start + .milliseconds(timeoutMilliseconds)
             if let expected = observedLatency[command.commandID], expected > .microseconds(500) {
-                sleep(expected * 0.8)
+                sleep(expected * 0.9)
             }
             var delay = Self.firstPollDelay
             var damaged = 0
@@ -195,7 +208,8 @@ public final class NitrokeyDriver {
                 }
                 polls += 1
                 guard answer.count == NitrokeyReport.size else {
-                    throw .malformedResponse("a \(answer.count)-byte answer to \(request.name), not \(NitrokeyReport.size)")
+                    throw .malformedResponse(
+                        "a \(answer.count)-byte answer to \(request.name), not \(NitrokeyReport.size)")
                 }
                 switch NitrokeyDeviceStatus(rawValue: answer[0]) {
                 case .busy, .receivedReport:
@@ -216,7 +230,8 @@ public final class NitrokeyDriver {
                     guard response.lastCommandID == command.commandID, response.lastCommandCRC == command.crc else {
                         // The device never took this command (dropped while busy, or lost): it did not run, so send again.
                         guard attempt < Self.attempts else {
-                            throw .malformedResponse("the token keeps answering an earlier command instead of \(request.name)")
+                            throw .malformedResponse(
+                                "the token keeps answering an earlier command instead of \(request.name)")
                         }
                         continue sending
                     }

@@ -25,6 +25,7 @@ public protocol OTPTokenDriver: AnyObject {
     func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool) throws(DriverError)
         -> SlotIndex
     /// Writes the seed into `slot`, encrypted when the token and `policy` allow.
+    @discardableResult
     func writeSlot(
         _ slot: SlotIndex, secret: Secret, configuration: SlotConfiguration, overwrite: Bool, policy: SeedImportPolicy
     ) throws(DriverError) -> WrittenSlot
@@ -169,7 +170,8 @@ public struct OTPTokenCapabilities: Sendable, Equatable {
         }
         if case .totp(let period) = configuration.kind, !totpPeriods.contains(period) {
             throw .unsupported(
-                "\(familyName) takes TOTP periods of \(totpPeriods.lowerBound) to \(totpPeriods.upperBound) s: \(period) s was asked")
+                "\(familyName) takes TOTP periods of \(totpPeriods.lowerBound) to \(totpPeriods.upperBound) s: \(period) s was asked"
+            )
         }
     }
 }

@@ -9,14 +9,16 @@ extension SpecTokenDriver: OTPTokenDriver {
         OTPTokenCapabilities(
             familyName: "a TokenForge spec token", algorithms: OTPAlgorithm.allCases,
             digits: Array(HOTPGenerator.supportedDigits), secretBytes: SlotConfiguration.secretSizes,
-            totpPeriods: 1...UInt32.max, codesAtAnyTime: true, readableClock: true, pinToRead: true, pinToSetClock: true,
+            totpPeriods: 1...UInt32.max, codesAtAnyTime: true, readableClock: true, pinToRead: true,
+            pinToSetClock: true,
             pinToFactoryReset: false, alwaysHasPIN: false, encryptedSeedImport: true)
     }
 
     public func tokenInfo() throws(DriverError) -> OTPTokenInfo {
         let info = try info()
         return OTPTokenInfo(
-            serial: info.serial, family: family.name, firmware: info.firmwareVersion.map(String.init).joined(separator: "."),
+            serial: info.serial, family: family.name,
+            firmware: info.firmwareVersion.map(String.init).joined(separator: "."),
             slotCount: info.slotCount, freeSlots: info.freeSlots, algorithms: info.algorithms, time: info.time,
             pinSet: info.pinSet, pinRetries: info.pinRetries,
             encryptedSeedImport: info.capabilities.contains(.wrappedSeedImport))
@@ -24,7 +26,8 @@ extension SpecTokenDriver: OTPTokenDriver {
 
     public func serialNumber() throws(DriverError) -> String { try info().serial }
 
-    public func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool) throws(DriverError)
+    public func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool)
+        throws(DriverError)
         -> SlotIndex
     {
         let info = try info()
@@ -41,6 +44,7 @@ extension SpecTokenDriver: OTPTokenDriver {
 
     /// Sends the seed wrapped to the token's attested key (§7, §8) when it can take it; in clear
     /// only when `policy` allows.
+    @discardableResult
     public func writeSlot(
         _ slot: SlotIndex, secret: Secret, configuration: SlotConfiguration, overwrite: Bool, policy: SeedImportPolicy
     ) throws(DriverError) -> WrittenSlot {

@@ -26,7 +26,8 @@ public struct TokenFamily: Equatable, Sendable {
         usagePage: nil, wireProtocol: .nitrokeyPro)
     /// Purism's Librem Key: Nitrokey Pro firmware under Purism's IDs.
     public static let libremKey = TokenFamily(
-        name: "Librem Key", vendorID: NitrokeyUSBIdentity.libremVendorID, productID: NitrokeyUSBIdentity.libremProductID,
+        name: "Librem Key", vendorID: NitrokeyUSBIdentity.libremVendorID,
+        productID: NitrokeyUSBIdentity.libremProductID,
         usagePage: nil, wireProtocol: .nitrokeyPro)
 
     /// Every supported family; udev/70-tokenforge.rules grants access to exactly these.
@@ -41,10 +42,13 @@ public struct TokenFamily: Equatable, Sendable {
     }
 
     /// The driver for a connection to a device of this family.
-    public func openDriver(_ connection: HIDConnection, timeoutMilliseconds: Int) throws(DriverError) -> any OTPTokenDriver {
+    public func openDriver(_ connection: HIDConnection, timeoutMilliseconds: Int) throws(DriverError)
+        -> any OTPTokenDriver
+    {
         switch wireProtocol {
         case .spec: try SpecTokenDriver(connection: connection, timeoutMilliseconds: timeoutMilliseconds)
-        case .nitrokeyPro: try NitrokeyDriver(connection: connection, family: self, timeoutMilliseconds: timeoutMilliseconds)
+        case .nitrokeyPro:
+            try NitrokeyDriver(connection: connection, family: self, timeoutMilliseconds: timeoutMilliseconds)
         }
     }
 }

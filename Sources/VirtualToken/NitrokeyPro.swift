@@ -12,9 +12,9 @@ import OTPCore
 /// running clock live in RAM and end at power-off, as on the device (it has no battery).
 public final class NitrokeyPro {
     public struct Configuration: Sendable {
-        public var firmware = NitrokeyFirmware.v0_15
+        public var firmware = NitrokeyFirmware.zeroFifteen
         /// How long each command takes: meanwhile the device answers "busy" and drops new reports.
-        public var commandLatencyMilliseconds = 0
+        public var latency = NitrokeyLatency.uniform(milliseconds: 0)
         public var pinRetryLimit = 3
         public init() {}
     }
@@ -42,7 +42,7 @@ public final class NitrokeyPro {
     /// The smart card serial GET_STATUS reports; the USB serial string is made from it.
     public let cardSerial: UInt32
     public var faults = TransportFaults()
-    public var commandLatencyMilliseconds: Int
+    public var latency: NitrokeyLatency
     /// True after a simulated power cut, until `powerOn()`.
     public private(set) var isPoweredOff = false
 
@@ -86,7 +86,7 @@ public final class NitrokeyPro {
         self.random = generator
         self.configuration = configuration
         self.flash = flash
-        commandLatencyMilliseconds = configuration.commandLatencyMilliseconds
+        latency = configuration.latency
         clockBase = (0, clock.milliseconds)
     }
 
@@ -142,7 +142,7 @@ public final class NitrokeyPro {
             isPoweredOff = true  // power lost mid-command: no answer at all
             return
         }
-        readyAt = clock.milliseconds + UInt64(max(0, commandLatencyMilliseconds))
+        readyAt = clock.milliseconds + UInt64(latency.milliseconds(for: command.commandID))
     }
 
     /// GET_REPORT: the last response with the current device status in front; while a command is
@@ -215,7 +215,9 @@ public final class NitrokeyPro {
         case .getCode(let slot, _, let userPassword):
             if generalConfig.userPasswordRequired {
                 if split {
-                    guard let expected = temporaryUserPassword, userPassword == expected else { throw Refusal(status: .notAuthorized) }
+                    guard let expected = temporaryUserPassword, userPassword == expected else {
+                        throw Refusal(status: .notAuthorized)
+                    }
                 } else {
                     guard authorizedUserCRC == crc else { throw Refusal(status: .notAuthorized) }
                     authorizedUserCRC = nil
@@ -240,12 +242,16 @@ public final class NitrokeyPro {
             return []
         case .authorize(let target, let temporary):
             guard !split else { throw Refusal(status: .unknownCommand) }
-            guard let expected = temporaryAdminPassword, temporary == expected else { throw Refusal(status: .notAuthorized) }
+            guard let expected = temporaryAdminPassword, temporary == expected else {
+                throw Refusal(status: .notAuthorized)
+            }
             authorizedCRC = target
             return []
         case .userAuthorize(let target, let temporary):
             guard !split else { throw Refusal(status: .unknownCommand) }
-            guard let expected = temporaryUserPassword, temporary == expected else { throw Refusal(status: .notAuthorized) }
+            guard let expected = temporaryUserPassword, temporary == expected else {
+                throw Refusal(status: .notAuthorized)
+            }
             authorizedUserCRC = target
             return []
         case .getPasswordRetryCount:
@@ -264,12 +270,16 @@ public final class NitrokeyPro {
             return []
         case .changeAdminPIN(let current, let new):
             try verify(current, admin: true)
-            guard Self.adminPINLengths.contains(new.text.count) else { throw Refusal(status: .errorChangingAdminPassword) }
+            guard Self.adminPINLengths.contains(new.text.count) else {
+                throw Refusal(status: .errorChangingAdminPassword)
+            }
             try store(pin: new.text, type: RecordType.adminPIN)
             return []
         case .changeUserPIN(let current, let new):
             try verify(current, admin: false)
-            guard Self.userPINLengths.contains(new.text.count) else { throw Refusal(status: .errorChangingUserPassword) }
+            guard Self.userPINLengths.contains(new.text.count) else {
+                throw Refusal(status: .errorChangingUserPassword)
+            }
             try store(pin: new.text, type: RecordType.userPIN)
             return []
         case .writeConfig(let config, let password):
@@ -278,7 +288,9 @@ public final class NitrokeyPro {
             return []
         case .sendOTPData(let password, let kind, let chunk, let data):
             guard split else { throw Refusal(status: .unknownCommand) }
-            guard let expected = temporaryAdminPassword, password == expected else { throw Refusal(status: .notAuthorized) }
+            guard let expected = temporaryAdminPassword, password == expected else {
+                throw Refusal(status: .notAuthorized)
+            }
             let bytes = data.withUnsafeBytes { Array($0) }
             switch kind {
             case .name:
@@ -286,7 +298,9 @@ public final class NitrokeyPro {
             case .secret:
                 var secret = stagedSecret ?? [UInt8](repeating: 0, count: NitrokeyLegacySlotWrite.secretSize * 2)
                 let start = Int(chunk) * NitrokeyRequest.otpDataChunkSize
-                for (offset, byte) in bytes.enumerated() where start + offset < secret.count { secret[start + offset] = byte }
+                for (offset, byte) in bytes.enumerated() where start + offset < secret.count {
+                    secret[start + offset] = byte
+                }
                 stagedSecret = secret
             }
             return []
@@ -324,7 +338,9 @@ public final class NitrokeyPro {
     /// Firmware 0.8+: the temporary admin password in the packet; 0.7: an AUTHORIZE naming this packet's CRC.
     private func requireAdmin(_ password: NitrokeyPassword?, crc: UInt32) throws {
         if let password {
-            guard let expected = temporaryAdminPassword, password == expected else { throw Refusal(status: .notAuthorized) }
+            guard let expected = temporaryAdminPassword, password == expected else {
+                throw Refusal(status: .notAuthorized)
+            }
         } else {
             guard authorizedCRC == crc else { throw Refusal(status: .notAuthorized) }
         }
@@ -361,7 +377,8 @@ public final class NitrokeyPro {
             matches = Self.hash(pin.text, salt: Array(record[0..<16])) == Array(record[16...])
         } else {
             let factory = Array((admin ? Self.defaultAdminPIN : Self.defaultUserPIN).utf8)
-            matches = pin.text.count == factory.count && zip(pin.text, factory).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+            matches =
+                pin.text.count == factory.count && zip(pin.text, factory).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
         }
         guard matches else { throw Refusal(status: .wrongPassword) }
         try admin
@@ -391,7 +408,8 @@ public final class NitrokeyPro {
 
         var record: [UInt8] {
             [config.rawValue] + NitrokeyNameField.pad(tokenID, NitrokeyName.tokenIDSize)
-                + NitrokeyNameField.pad(name, NitrokeyName.slotNameSize) + NitrokeyNameField.pad(secret, Self.secretSize)
+                + NitrokeyNameField.pad(name, NitrokeyName.slotNameSize)
+                + NitrokeyNameField.pad(secret, Self.secretSize)
                 + NitrokeyPro.littleEndian(counterOrInterval)
         }
 

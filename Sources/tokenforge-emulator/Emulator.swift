@@ -27,10 +27,15 @@ struct Emulator: ParsableCommand {
 }
 
 struct SocketOption: ParsableArguments {
-    @Option(help: ArgumentHelp("The Unix socket (default: TOKENFORGE_EMULATOR_SOCKET, else $XDG_RUNTIME_DIR/tokenforge-emulator.sock).", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "The Unix socket (default: TOKENFORGE_EMULATOR_SOCKET, else $XDG_RUNTIME_DIR/tokenforge-emulator.sock).",
+            valueName: "PATH"))
     var socket: String?
 
-    var path: String { socket ?? ProcessInfo.processInfo.environment["TOKENFORGE_EMULATOR_SOCKET"] ?? Emulator.defaultSocket }
+    var path: String {
+        socket ?? ProcessInfo.processInfo.environment["TOKENFORGE_EMULATOR_SOCKET"] ?? Emulator.defaultSocket
+    }
 }
 
 struct Serve: ParsableCommand {
@@ -39,21 +44,34 @@ struct Serve: ParsableCommand {
         discussion: "Each token keeps its flash in STATE_DIR/SERIAL.flash, so it survives restarts.")
 
     @OptionGroup var socket: SocketOption
-    @Option(help: ArgumentHelp("Where flash images live (default: ~/.local/share/tokenforge/tokens).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp("Where flash images live (default: ~/.local/share/tokenforge/tokens).", valueName: "DIR"))
     var stateDir: String?
     @Option(help: "How many spec tokens to serve (serials TFEMU0001, TFEMU0002, …; 0 for none).") var count = 1
     @Option(help: ArgumentHelp("A token serial; repeat for several (overrides --count).", valueName: "SERIAL"))
     var serial: [String] = []
-    @Option(help: "How many Nitrokey Pro tokens to serve (named NKEMU0001, …; USB serials of 24 hex digits as a real Pro's).")
+    @Option(
+        help:
+            "How many Nitrokey Pro tokens to serve (named NKEMU0001, …; USB serials of 24 hex digits as a real Pro's).")
     var nitrokey = 0
-    @Option(help: ArgumentHelp("The Nitrokey Pro firmware to emulate: 0.15, or 0.7 for the older write protocol.", valueName: "VERSION"))
+    @Option(
+        help: ArgumentHelp(
+            "The Nitrokey Pro firmware to emulate: 0.15, or 0.7 for the older write protocol.", valueName: "VERSION"))
     var nitrokeyFirmware = "0.15"
     @Option(
         help: ArgumentHelp(
             "Delay every input report of a spec token by this much; a Nitrokey Pro takes this long over each command, answering busy meanwhile.",
             valueName: "MILLISECONDS"))
     var latency = 0
-    @Option(help: ArgumentHelp("Arm a fault at start, as a CONTROL command without the serial, e.g. \"stall on\" or \"power-cut 3\" (applies to every token).", valueName: "FAULT"))
+    @Option(
+        help: ArgumentHelp(
+            "Each Nitrokey Pro command's duration: MILLISECONDS for all, or \"realistic\" for an estimate per command (flash page writes, smart card I/O); overrides --latency for the Pros.",
+            valueName: "MILLISECONDS|realistic"))
+    var nitrokeyLatency: String?
+    @Option(
+        help: ArgumentHelp(
+            "Arm a fault at start, as a CONTROL command without the serial, e.g. \"stall on\" or \"power-cut 3\" (applies to every token).",
+            valueName: "FAULT"))
     var fault: [String] = []
 
     func validate() throws {
@@ -61,18 +79,25 @@ struct Serve: ParsableCommand {
             throw ValidationError("--count and --nitrokey must be 0 to 64.")
         }
         guard count + nitrokey > 0 || !serial.isEmpty else { throw ValidationError("serve at least one token.") }
+        if let nitrokeyLatency, NitrokeyLatency(nitrokeyLatency) == nil {
+            throw ValidationError("--nitrokey-latency is a number of milliseconds or \"realistic\".")
+        }
         guard let firmware = NitrokeyFirmware(nitrokeyFirmware), firmware.major == 0, firmware.minor <= 15 else {
             throw ValidationError("--nitrokey-firmware is a Pro firmware version such as 0.15 or 0.7.")
         }
         guard latency >= 0 else { throw ValidationError("--latency must be 0 or more.") }
-        for name in serial where name.isEmpty || name.utf8.count > 32 || name.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "-" }) {
+        for name in serial
+        where name.isEmpty || name.utf8.count > 32
+            || name.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "-" })
+        {
             throw ValidationError("serial \"\(name)\" must be 1 to 32 letters, digits or hyphens.")
         }
     }
 
     func run() throws {
         let directory = stateDir ?? FlashImageLocation.directory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let serials = serial.isEmpty ? (0..<count).map { String(format: "TFEMU%04d", $0 + 1) } : serial
         var devices: [EmulatedDevice] = []
         for name in serials {
@@ -90,7 +115,8 @@ struct Serve: ParsableCommand {
         }
         let nitrokeys = (0..<nitrokey).map { String(format: "NKEMU%04d", $0 + 1) }
         var configuration = NitrokeyPro.Configuration()
-        configuration.firmware = NitrokeyFirmware(nitrokeyFirmware) ?? .v0_15
+        configuration.firmware = NitrokeyFirmware(nitrokeyFirmware) ?? .zeroFifteen
+        configuration.latency = nitrokeyLatency.flatMap(NitrokeyLatency.init) ?? .uniform(milliseconds: latency)
         for (index, name) in nitrokeys.enumerated() {
             let pro: NitrokeyPro
             do {
@@ -104,10 +130,11 @@ struct Serve: ParsableCommand {
         }
         let server = try EmulatorServer(socketPath: socket.path, devices: devices)
         for name in serials + nitrokeys {
-            if latency > 0 { _ = try server.control("latency \(name) \(latency)") }
+            if latency > 0, serials.contains(name) { _ = try server.control("latency \(name) \(latency)") }
             for command in fault {
                 let words = command.split(separator: " ")
-                _ = try server.control(([String(words[0]), name] + words.dropFirst().map(String.init)).joined(separator: " "))
+                _ = try server.control(
+                    ([String(words[0]), name] + words.dropFirst().map(String.init)).joined(separator: " "))
             }
         }
         Emulator.cleanupPath = strdup(socket.path)
@@ -124,7 +151,9 @@ struct Serve: ParsableCommand {
             }
         }
         FileHandle.standardOutput.write(
-            Data("tokenforge-emulator: serving \((serials + nitrokeys).joined(separator: ", ")) on \(socket.path)\n".utf8))
+            Data(
+                "tokenforge-emulator: serving \((serials + nitrokeys).joined(separator: ", ")) on \(socket.path)\n".utf8
+            ))
         server.run()
     }
 }
@@ -136,8 +165,10 @@ extension Emulator {
 
 struct Control: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Send a control command to a running emulator (list, unplug, plug, drop, duplicate, corrupt, stall, power-cut, latency, clock).",
-        discussion: "Examples: control list; control unplug TFEMU0001; control stall TFEMU0001 on; control clock TFEMU0001 120")
+        abstract:
+            "Send a control command to a running emulator (list, unplug, plug, drop, duplicate, corrupt, stall, power-cut, latency, clock).",
+        discussion:
+            "Examples: control list; control unplug TFEMU0001; control stall TFEMU0001 on; control clock TFEMU0001 120")
 
     @OptionGroup var socket: SocketOption
     @Argument(help: "The command and its arguments.") var words: [String]

@@ -80,7 +80,8 @@ struct CodeCommand: ParsableCommand {
         }
         if json {
             try JSONOutput.print(
-                Output(code: answer.code, type: answer.counter == nil ? "totp" : "hotp", step: nil, secondsRemaining: nil,
+                Output(
+                    code: answer.code, type: answer.counter == nil ? "totp" : "hotp", step: nil, secondsRemaining: nil,
                     validFrom: nil, validUntil: nil, counter: answer.counter))
         } else {
             print(answer.counter.map { "\(answer.code)  (counter \($0))" } ?? answer.code)

@@ -34,7 +34,9 @@ struct DevicesCommand: ParsableCommand {
         if json { return try JSONOutput.print(listed) }
         if listed.isEmpty { print(all ? "no HID devices" : "no supported token is connected") }
         for device in listed {
-            print("\(device.serial)\t\(device.vendorID):\(device.productID)\t\(device.family ?? "unsupported")\t\(device.path)")
+            print(
+                "\(device.serial)\t\(device.vendorID):\(device.productID)\t\(device.family ?? "unsupported")\t\(device.path)"
+            )
         }
     }
 }
@@ -93,7 +95,8 @@ struct InfoCommand: ParsableCommand {
 
 struct SlotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "slots", abstract: "List a token's used slots (never their secrets).", discussion: ExitStatus.helpText)
+        commandName: "slots", abstract: "List a token's used slots (never their secrets).",
+        discussion: ExitStatus.helpText)
 
     @OptionGroup var device: DeviceOptions
     @OptionGroup var pin: PINOptions
@@ -125,7 +128,8 @@ struct SlotsCommand: ParsableCommand {
             case .hotp(let value): counter = value
             }
             return Output(
-                slot: Int(entry.slot.rawValue), type: counter == nil ? "totp" : "hotp", algorithm: configuration.algorithm.rawValue,
+                slot: Int(entry.slot.rawValue), type: counter == nil ? "totp" : "hotp",
+                algorithm: configuration.algorithm.rawValue,
                 digits: configuration.digits, period: period, counter: counter, issuer: configuration.issuer,
                 account: configuration.account)
         }
@@ -141,7 +145,8 @@ struct SlotsCommand: ParsableCommand {
 
 struct EraseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "erase", abstract: "Erase one slot of a token (its secret bytes are wiped).", discussion: ExitStatus.helpText)
+        commandName: "erase", abstract: "Erase one slot of a token (its secret bytes are wiped).",
+        discussion: ExitStatus.helpText)
 
     @Argument(help: "The slot to erase.") var slot: Int
     @OptionGroup var device: DeviceOptions
@@ -197,7 +202,8 @@ struct TimeCommand: ParsableCommand {
             try driver.setTime(UInt64(now))
             if capabilities.readableClock {
                 guard let after = try driver.time(), abs(Int64(after) - now) <= 2 else {
-                    throw CLIFailure(status: .verificationFailed, message: "the token's clock did not take the new time")
+                    throw CLIFailure(
+                        status: .verificationFailed, message: "the token's clock did not take the new time")
                 }
             }
             return Output(
@@ -230,7 +236,9 @@ struct ResetCommand: ParsableCommand {
         let driver = try device.openDriver()
         let (serial, capabilities) = try withDriver { (try driver.serialNumber(), try driver.capabilities()) }
         if !yes {
-            let erased = capabilities.alwaysHasPIN ? "every slot of token \(serial) and resets its PINs" : "every slot and the PIN of token \(serial)"
+            let erased =
+                capabilities.alwaysHasPIN
+                ? "every slot of token \(serial) and resets its PINs" : "every slot and the PIN of token \(serial)"
             print("This erases \(erased). Type its serial to confirm: ", terminator: "")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == serial else {
                 throw CLIFailure(status: .refused, message: "not confirmed: nothing was erased")
@@ -240,7 +248,8 @@ struct ResetCommand: ParsableCommand {
             try driver.factoryReset(pin: capabilities.pinToFactoryReset ? try pin.pin(prompt: "Admin PIN: ") : nil)
             let info = try driver.tokenInfo()
             guard info.freeSlots == info.slotCount, capabilities.alwaysHasPIN || !info.pinSet else {
-                throw CLIFailure(status: .verificationFailed, message: "the token still reports slots or a PIN after the reset")
+                throw CLIFailure(
+                    status: .verificationFailed, message: "the token still reports slots or a PIN after the reset")
             }
         }
         if capabilities.alwaysHasPIN {
@@ -257,9 +266,13 @@ struct PINCommand: ParsableCommand {
         subcommands: [Set.self, Change.self, Verify.self])
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set the PIN of a token that has none.", discussion: ExitStatus.helpText)
+        static let configuration = CommandConfiguration(
+            abstract: "Set the PIN of a token that has none.", discussion: ExitStatus.helpText)
         @OptionGroup var device: DeviceOptions
-        @Option(help: ArgumentHelp("Read the new PIN from FILE (\"-\" for standard input); else TOKENFORGE_NEW_PIN; else a prompt.", valueName: "FILE"))
+        @Option(
+            help: ArgumentHelp(
+                "Read the new PIN from FILE (\"-\" for standard input); else TOKENFORGE_NEW_PIN; else a prompt.",
+                valueName: "FILE"))
         var newPinFile: String?
 
         func run() throws {
@@ -277,7 +290,9 @@ struct PINCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change the PIN.", discussion: ExitStatus.helpText)
         @OptionGroup var device: DeviceOptions
         @OptionGroup var pin: PINOptions
-        @Option(help: ArgumentHelp("Read the new PIN from FILE; else TOKENFORGE_NEW_PIN; else a prompt.", valueName: "FILE"))
+        @Option(
+            help: ArgumentHelp("Read the new PIN from FILE; else TOKENFORGE_NEW_PIN; else a prompt.", valueName: "FILE")
+        )
         var newPinFile: String?
 
         func run() throws {
@@ -290,7 +305,8 @@ struct PINCommand: ParsableCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the PIN (a wrong one uses up a try).", discussion: ExitStatus.helpText)
+        static let configuration = CommandConfiguration(
+            abstract: "Check the PIN (a wrong one uses up a try).", discussion: ExitStatus.helpText)
         @OptionGroup var device: DeviceOptions
         @OptionGroup var pin: PINOptions
 

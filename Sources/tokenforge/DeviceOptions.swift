@@ -6,13 +6,19 @@ import TokenWire
 
 /// Which token a device command talks to, and how much to trust it.
 struct DeviceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The token's path or serial (default: TOKENFORGE_DEVICE, else the only token connected).", valueName: "PATH|SERIAL"))
+    @Option(
+        help: ArgumentHelp(
+            "The token's path or serial (default: TOKENFORGE_DEVICE, else the only token connected).",
+            valueName: "PATH|SERIAL"))
     var device: String?
 
     @Option(help: ArgumentHelp("How long to wait for each answer.", valueName: "MILLISECONDS"))
     var timeout = 3_000
 
-    @Flag(help: "Accept tokens signed with the public test manufacturer key (virtual and development tokens; also TOKENFORGE_ALLOW_TEST_TOKENS=1).")
+    @Flag(
+        help:
+            "Accept tokens signed with the public test manufacturer key (virtual and development tokens; also TOKENFORGE_ALLOW_TEST_TOKENS=1)."
+    )
     var allowTestTokens = false
 
     var testTokensAllowed: Bool {
@@ -39,10 +45,15 @@ struct DeviceOptions: ParsableArguments {
             return token
         }
         guard let only = tokens.first else {
-            throw CLIFailure(status: .noDevice, message: "no supported token is connected (is it plugged in, and may you use it? see udev/ in the README)")
+            throw CLIFailure(
+                status: .noDevice,
+                message:
+                    "no supported token is connected (is it plugged in, and may you use it? see udev/ in the README)")
         }
         guard tokens.count == 1 else {
-            throw CLIFailure(status: .noDevice, message: "\(tokens.count) tokens are connected: choose one with --device\(Self.listing(tokens))")
+            throw CLIFailure(
+                status: .noDevice,
+                message: "\(tokens.count) tokens are connected: choose one with --device\(Self.listing(tokens))")
         }
         return only
     }
@@ -63,7 +74,8 @@ struct DeviceOptions: ParsableArguments {
     }
 
     private static func listing(_ tokens: [HIDDeviceInfo]) -> String {
-        tokens.isEmpty ? "" : ":\n" + tokens.map { "  \($0.serialNumber)\t\($0.path)\t\($0.product)" }.joined(separator: "\n")
+        tokens.isEmpty
+            ? "" : ":\n" + tokens.map { "  \($0.serialNumber)\t\($0.path)\t\($0.product)" }.joined(separator: "\n")
     }
 }
 
@@ -74,7 +86,8 @@ extension CLIFailure {
             switch error {
             case .transport(let hid) where "\(hid)".contains("disconnected"): .noDevice
             case .transport, .timeout, .deviceTimeout, .framing, .malformedResponse: .deviceIO
-            case .wrongPIN, .pinBlocked, .adminPINBlocked, .notAuthorized, .refused(_, .pinRequired), .refused(_, .pinNotSet),
+            case .wrongPIN, .pinBlocked, .adminPINBlocked, .notAuthorized, .refused(_, .pinRequired),
+                .refused(_, .pinNotSet),
                 .refused(_, .pinInvalid), .refused(_, .pinBlocked), .refused(_, .pinPolicy):
                 .pin
             case .verificationFailed: .verificationFailed

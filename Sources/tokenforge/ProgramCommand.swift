@@ -64,8 +64,11 @@ struct ProgramCommand: ParsableCommand {
                 case .hotp(let counter): .hotp(counter: counter)
                 }
             }(), algorithm: uri.algorithm, digits: uri.digits, issuer: uri.issuer ?? "", account: uri.account)
-        guard uri.account.utf8.count <= SlotConfiguration.maximumNameBytes, (uri.issuer ?? "").utf8.count <= SlotConfiguration.maximumNameBytes else {
-            throw CLIFailure.badInput("issuer and account are at most \(SlotConfiguration.maximumNameBytes) bytes each on a token")
+        guard uri.account.utf8.count <= SlotConfiguration.maximumNameBytes,
+            (uri.issuer ?? "").utf8.count <= SlotConfiguration.maximumNameBytes
+        else {
+            throw CLIFailure.badInput(
+                "issuer and account are at most \(SlotConfiguration.maximumNameBytes) bytes each on a token")
         }
         let driver = try device.openDriver()
         var options = SlotProgrammer.Options()
@@ -76,7 +79,8 @@ struct ProgramCommand: ParsableCommand {
             let serial = try driver.serialNumber()
             try driver.verifyPIN(try pin.pin())
             let result = try SlotProgrammer(driver: driver, options: options).program(
-                uri.secret, configuration: configuration, slot: slot.map(SlotIndex.init), now: Int64(Date().timeIntervalSince1970))
+                uri.secret, configuration: configuration, slot: slot.map(SlotIndex.init),
+                now: Int64(Date().timeIntervalSince1970))
             return (serial, result)
         }
         var enrolled = uri
@@ -87,7 +91,11 @@ struct ProgramCommand: ParsableCommand {
         }
         if let uriOutput {
             do { try AtomicFile.write(Data((enrolled.uriString + "\n").utf8), to: uriOutput, mode: 0o600) } catch {
-                throw CLIFailure(status: .cannotWrite, message: "slot \(result.slot.rawValue) was programmed and verified, but \(uriOutput) cannot be written: \(error)")
+                throw CLIFailure(
+                    status: .cannotWrite,
+                    message:
+                        "slot \(result.slot.rawValue) was programmed and verified, but \(uriOutput) cannot be written: \(error)"
+                )
             }
         }
         let output = Output(
@@ -96,11 +104,19 @@ struct ProgramCommand: ParsableCommand {
             clockDriftBeforeSync: result.clockDriftBeforeSync, nextCounter: result.nextCounter,
             uri: showURI ? enrolled.uriString : nil)
         if json { return try JSONOutput.print(output) }
-        print("programmed slot \(output.slot) of token \(serial): \(uri.label), \(uri.kind.typeName.uppercased()) \(uri.algorithm.rawValue) \(uri.digits) digits")
-        print("verified: the token's code matches this computer's; seed sent \(result.encrypted ? "encrypted" : "in clear")")
+        print(
+            "programmed slot \(output.slot) of token \(serial): \(uri.label), \(uri.kind.typeName.uppercased()) \(uri.algorithm.rawValue) \(uri.digits) digits"
+        )
+        print(
+            "verified: the token's code matches this computer's; seed sent \(result.encrypted ? "encrypted" : "in clear")"
+        )
         if let name = result.storedName { print("the token keeps the name \"\(name)\" (all its slot names can hold)") }
-        if let drift = result.clockDriftBeforeSync { print("token clock was \(drift >= 0 ? "+" : "")\(drift) s off; now set") }
-        if let next = result.nextCounter { print("HOTP: verification used counter \(next - 1); the next code is at counter \(next)") }
+        if let drift = result.clockDriftBeforeSync {
+            print("token clock was \(drift >= 0 ? "+" : "")\(drift) s off; now set")
+        }
+        if let next = result.nextCounter {
+            print("HOTP: verification used counter \(next - 1); the next code is at counter \(next)")
+        }
         if let uriOutput { print("wrote the otpauth URI to \(uriOutput)") }
         if showURI { print(enrolled.uriString) }
     }
@@ -110,21 +126,25 @@ struct ProgramCommand: ParsableCommand {
         let base: OTPAuthURI
         if generate {
             let algorithm = try OTPParameters.algorithm(credential.algorithm)
-            let kind: OTPAuthURI.Kind = credential.counter.map { .hotp(counter: $0) } ?? .totp(period: credential.period ?? 30)
+            let kind: OTPAuthURI.Kind =
+                credential.counter.map { .hotp(counter: $0) } ?? .totp(period: credential.period ?? 30)
             guard let account else { throw CLIFailure.usage("--generate needs --account") }
             return try OTPParameters.uri(
-                kind: kind, account: account, issuer: issuer, secret: Secret.random(for: algorithm), algorithm: algorithm,
+                kind: kind, account: account, issuer: issuer, secret: Secret.random(for: algorithm),
+                algorithm: algorithm,
                 digits: credential.digits ?? 6)
         }
         base = try credential.credential()
-        let fromURI = credential.uri != nil || credential.uriFile != nil
+        let fromURI =
+            credential.uri != nil || credential.uriFile != nil
             || (credential.secretFile == nil && ProcessInfo.processInfo.environment["TOKENFORGE_URI"]?.isEmpty == false)
         guard !fromURI || (account == nil && issuer == nil) else {
             throw CLIFailure.usage("--account and --issuer apply to a bare secret; the URI names the account itself")
         }
         guard fromURI || account != nil else { throw CLIFailure.usage("a bare secret needs --account") }
         return try OTPParameters.uri(
-            kind: base.kind, account: account ?? base.account, issuer: fromURI ? base.issuer : issuer, secret: base.secret,
+            kind: base.kind, account: account ?? base.account, issuer: fromURI ? base.issuer : issuer,
+            secret: base.secret,
             algorithm: base.algorithm, digits: base.digits)
     }
 }
