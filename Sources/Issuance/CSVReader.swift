@@ -66,7 +66,9 @@ struct CSVReader {
                 field.append(character)
             }
         }
-        guard !quoted else { throw Failure(line: recordLine, column: fields.count + 1, message: "a quoted field is never closed") }
+        guard !quoted else {
+            throw Failure(line: recordLine, column: fields.count + 1, message: "a quoted field is never closed")
+        }
         endRecord()
         return records
     }

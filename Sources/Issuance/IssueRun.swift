@@ -64,7 +64,8 @@ public final class IssueRun {
             case .tokenFailed(let username, let error): "token for \(username): \(error)"
             case .appIncompatible(let username, let error): "\(username): \(error)"
             case .export(let format, let detail): "\(format.rawValue) export: \(detail)"
-            case .noExportPassphrase: "the PSKC export is encrypted: give an export passphrase, or choose plaintext explicitly"
+            case .noExportPassphrase:
+                "the PSKC export is encrypted: give an export passphrase, or choose plaintext explicitly"
             }
         }
     }
@@ -75,7 +76,9 @@ public final class IssueRun {
     let progress: (Event) -> Void
     private var steps = 0
 
-    public init(register: Register, options: Options, tokens: TokenSource?, progress: @escaping (Event) -> Void = { _ in }) {
+    public init(
+        register: Register, options: Options, tokens: TokenSource?, progress: @escaping (Event) -> Void = { _ in }
+    ) {
         self.register = register
         self.options = options
         self.tokens = tokens
@@ -85,10 +88,13 @@ public final class IssueRun {
     /// What a run would do, writing nothing.
     public static func plan(_ roster: [RosterEntry], register: Register?) throws -> [PlannedStep] {
         try roster.map { entry in
-            let state = try register.flatMap { try $0.contains(entry.username) ? try $0.user(entry.username).state : nil }
+            let state = try register.flatMap {
+                try $0.contains(entry.username) ? try $0.user(entry.username).state : nil
+            }
             let action: String =
                 switch (state, entry.method) {
-                case (nil, .app), (.pending?, .app), (.seeded?, .app): "new seed, QR code and \(entry.language.rawValue) letter"
+                case (nil, .app), (.pending?, .app), (.seeded?, .app):
+                    "new seed, QR code and \(entry.language.rawValue) letter"
                 case (nil, .token), (.pending?, .token), (.seeded?, .token):
                     "new seed programmed into \(entry.tokenSerial.map { "token \($0)" } ?? "the next token inserted")"
                 case (.revoked?, _): "skipped: revoked"
@@ -100,14 +106,21 @@ public final class IssueRun {
 
     /// Runs the whole flow for `roster`.
     public func run(_ roster: [RosterEntry]) throws {
-        let unfinished = try roster.filter { try register.contains($0.username) && [.pending, .seeded].contains(try register.user($0.username).state) }
+        let unfinished = try roster.filter {
+            try register.contains($0.username) && [.pending, .seeded].contains(try register.user($0.username).state)
+        }
         if !unfinished.isEmpty, !options.resume { throw IssueError.unfinished(unfinished.map(\.username)) }
-        if options.exports.contains(.pskc), options.exportPassphrase == nil, !plaintextAllowed { throw IssueError.noExportPassphrase }
+        if options.exports.contains(.pskc), options.exportPassphrase == nil, !plaintextAllowed {
+            throw IssueError.noExportPassphrase
+        }
         // Every app user's parameters suit their app before anything is issued.
         for entry in roster where entry.method == .app {
             let parameters = parameters(for: entry)
-            let probe = Secret(bytes: [UInt8](repeating: 0, count: AppProfile.secretByteCount(for: parameters.algorithm)))
-            do { try (entry.appProfile ?? .any).check(uri(for: entry, secret: probe, parameters: parameters)) } catch let error as AppCompatibilityError {
+            let probe = Secret(
+                bytes: [UInt8](repeating: 0, count: AppProfile.secretByteCount(for: parameters.algorithm)))
+            do {
+                try (entry.appProfile ?? .any).check(uri(for: entry, secret: probe, parameters: parameters))
+            } catch let error as AppCompatibilityError {
                 throw IssueError.appIncompatible(username: entry.username, error)
             }
         }
@@ -139,7 +152,8 @@ public final class IssueRun {
                     pending.map { entry in
                         let parameters = parameters(for: entry)
                         return Register.NewSeed(
-                            username: entry.username, secret: Secret.random(byteCount: AppProfile.secretByteCount(for: parameters.algorithm)),
+                            username: entry.username,
+                            secret: Secret.random(byteCount: AppProfile.secretByteCount(for: parameters.algorithm)),
                             algorithm: parameters.algorithm, digits: parameters.digits, period: parameters.period)
                     })
             }
@@ -193,14 +207,18 @@ public final class IssueRun {
     }
 
     func uri(for user: RegisteredUser) throws -> OTPAuthURI {
-        try uri(for: user.entry, secret: try register.seed(of: user), parameters: SeedParameters(algorithm: user.algorithm, digits: user.digits, period: user.period))
+        try uri(
+            for: user.entry, secret: try register.seed(of: user),
+            parameters: SeedParameters(algorithm: user.algorithm, digits: user.digits, period: user.period))
     }
 
     /// Renders the QR codes and letters of `users` on every core, then writes them (unsynced).
     private func writeLetters(for users: [RegisteredUser]) throws {
         let uris = try users.map { try uri(for: $0) }
         for (user, uri) in zip(users, uris) {
-            do { try (user.entry.appProfile ?? .any).check(uri) } catch { throw IssueError.appIncompatible(username: user.entry.username, error) }
+            do { try (user.entry.appProfile ?? .any).check(uri) } catch {
+                throw IssueError.appIncompatible(username: user.entry.username, error)
+            }
         }
         let rendered = ConcurrentResults<(png: [UInt8], svg: String, letter: String)>(count: users.count)
         let letters = options.letters
@@ -210,7 +228,8 @@ public final class IssueRun {
                 let code = try QRCode(encoding: uris[index].uriString)
                 let png = try code.pngData(scale: 6, margin: 4)
                 let svg = code.svgDocument(scale: 6, margin: 4)
-                let letter = letters.render(for: users[index].entry, issuer: issuer, account: uris[index].label, png: png, svg: svg)
+                let letter = letters.render(
+                    for: users[index].entry, issuer: issuer, account: uris[index].label, png: png, svg: svg)
                 return (png, svg, letter)
             }
         }
@@ -219,35 +238,40 @@ public final class IssueRun {
             let name = user.entry.username
             try SecretFile.write(result.png, to: "\(base)/qr/\(name).png", sync: false)
             try SecretFile.write(Array(result.svg.utf8), to: "\(base)/qr/\(name).svg", sync: false)
-            try SecretFile.write(Array(result.letter.utf8), to: "\(base)/letters/\(name).\(user.entry.language.rawValue).html", sync: false)
+            try SecretFile.write(
+                Array(result.letter.utf8), to: "\(base)/letters/\(name).\(user.entry.language.rawValue).html",
+                sync: false)
         }
     }
 
     /// Programs the user's seed into a token and verifies it; returns the token's serial.
     private func programToken(for user: RegisteredUser) throws -> String {
-        guard let tokens else { throw IssueError.tokenFailed(username: user.entry.username, .unsupported("no token source")) }
+        guard let tokens else {
+            throw IssueError.tokenFailed(username: user.entry.username, .unsupported("no token source"))
+        }
         let username = user.entry.username
         do {
             progress(.waitingForToken(username: username, serial: user.tokenSerial))
-            let driver = try tokens.token(serial: user.tokenSerial, prompt: "insert the token for \(user.entry.displayName)")
-            let serial = try driver.info().serial
+            let driver = try tokens.token(
+                serial: user.tokenSerial, prompt: "insert the token for \(user.entry.displayName)")
+            let serial = try driver.serialNumber()
             let slot: Int
             if let planned = user.slot, user.tokenSerial == serial {
                 slot = planned  // a resumed run writes the same seed into the same slot
             } else {
-                let used = Set(try driver.slots().map { Int($0.slot.rawValue) })
-                let count = try driver.info().slotCount
-                guard let free = (0..<count).first(where: { !used.contains($0) }) else { throw DriverError.refused(.putSlot, .slotsFull) }
-                slot = free
+                slot = Int(
+                    try driver.chooseSlot(nil, for: .totp(period: UInt32(user.period)), overwrite: false).rawValue)
                 try register.plan(username, tokenSerial: serial, slot: slot)
             }
             var programming = tokens.programmingOptions
             programming.overwrite = true
             let configuration = SlotConfiguration(
-                kind: .totp(period: UInt32(user.period)), algorithm: user.algorithm, digits: user.digits, issuer: String(options.issuer.prefix(64)),
+                kind: .totp(period: UInt32(user.period)), algorithm: user.algorithm, digits: user.digits,
+                issuer: String(options.issuer.prefix(64)),
                 account: String(user.entry.email.prefix(64)))
             _ = try SlotProgrammer(driver: driver, options: programming).program(
-                try register.seed(of: user), configuration: configuration, slot: SlotIndex(slot), now: Int64(Date().timeIntervalSince1970))
+                try register.seed(of: user), configuration: configuration, slot: SlotIndex(slot),
+                now: Int64(Date().timeIntervalSince1970))
             try commit { try register.setState(username, .programmed, from: [.seeded]) }
             return serial
         } catch let error as DriverError {
@@ -264,7 +288,8 @@ public final class IssueRun {
             let secret = try register.seed(of: user)
             return try ExportRecord(
                 username: user.entry.username, serial: user.tokenSerial ?? "APP-\(user.entry.username)", secret: secret,
-                algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period), issuer: options.issuer,
+                algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period),
+                issuer: options.issuer,
                 account: user.entry.email, manufacturer: user.entry.method == .token ? "TokenForge" : nil)
         }
         let base = options.outputDirectory + "/exports"
@@ -274,14 +299,16 @@ public final class IssueRun {
                 switch format {
                 case .pskc:
                     let protection: PSKCDocument.Protection =
-                        options.exportPassphrase.map { .password($0, iterationCount: options.pskcIterations) } ?? .plaintext
+                        options.exportPassphrase.map { .password($0, iterationCount: options.pskcIterations) }
+                        ?? .plaintext
                     content = try PSKCDocument.export(records, protection: protection)
                     name = "seeds.pskc"
                 case .entra:
                     content = try EntraCSV.export(records)
                     name = "entra-oath-tokens.csv"
                 case .privacyidea:
-                    content = try PrivacyIDEACSV.export(records, resolver: options.privacyIDEAResolver, realm: options.privacyIDEARealm)
+                    content = try PrivacyIDEACSV.export(
+                        records, resolver: options.privacyIDEAResolver, realm: options.privacyIDEARealm)
                     name = "privacyidea-tokens.csv"
                 case .uris:
                     content = try URIList.export(records)

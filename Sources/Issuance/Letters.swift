@@ -11,7 +11,9 @@ public struct LetterRenderer: Sendable {
         var templates: [Language: MustacheTemplate] = [:]
         for language in Language.allCases {
             var text = LetterTemplates.template(for: language)
-            if let directory, FileManager.default.fileExists(atPath: "\(directory)/letter.\(language.rawValue).mustache") {
+            if let directory,
+                FileManager.default.fileExists(atPath: "\(directory)/letter.\(language.rawValue).mustache")
+            {
                 text = try String(contentsOfFile: "\(directory)/letter.\(language.rawValue).mustache", encoding: .utf8)
             }
             templates[language] = try MustacheTemplate(string: text)
@@ -35,8 +37,10 @@ public struct LetterRenderer: Sendable {
         case .any, .accessSecurium:
             let others =
                 switch language {
-                case .fr: "Si vous avez déjà Google Authenticator ou Microsoft Authenticator, vous pouvez aussi les utiliser."
-                case .de: "Wenn Sie bereits Google Authenticator oder Microsoft Authenticator haben, können Sie auch diese verwenden."
+                case .fr:
+                    "Si vous avez déjà Google Authenticator ou Microsoft Authenticator, vous pouvez aussi les utiliser."
+                case .de:
+                    "Wenn Sie bereits Google Authenticator oder Microsoft Authenticator haben, können Sie auch diese verwenden."
                 case .it: "Se ha già Google Authenticator o Microsoft Authenticator, può usare anche queste."
                 case .en: "If you already have Google Authenticator or Microsoft Authenticator, you can use them too."
                 }

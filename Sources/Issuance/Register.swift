@@ -1,7 +1,7 @@
+import Activation
 import Foundation
 import GRDB
 import OTPCore
-import Activation
 
 /// Where a user is in the issuance flow (the register is the journal: each step is committed
 /// before the next begins, so a run killed anywhere resumes where it stopped).
@@ -73,7 +73,8 @@ public final class Register {
     public init(path: String, passphrase: String?, kdfRounds: Int = 1 << 15) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed, passphrase == nil { throw RegisterError.notARegister(path) }
         var configuration = Configuration()
@@ -87,7 +88,9 @@ public final class Register {
         if passphrase != nil { try Self.migrate(database) }
         guard let passphrase else {
             key = nil
-            guard (try? database.read({ try $0.tableExists("users") })) == true else { throw RegisterError.notARegister(path) }
+            guard (try? database.read({ try $0.tableExists("users") })) == true else {
+                throw RegisterError.notARegister(path)
+            }
             return
         }
         let stored = try database.read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'kdf'") }
@@ -95,14 +98,18 @@ public final class Register {
             let parameters = try JSONDecoder().decode(AdminKey.Parameters.self, from: stored)
             let key = try AdminKey(passphrase: passphrase, parameters: parameters)
             let check = try database.read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'check'") }
-            guard let check, key.open(Array(check), context: Self.checkContext) != nil else { throw RegisterError.wrongPassphrase }
+            guard let check, key.open(Array(check), context: Self.checkContext) != nil else {
+                throw RegisterError.wrongPassphrase
+            }
             self.key = key
         } else {
             let parameters = AdminKey.Parameters.fresh(rounds: kdfRounds)
             let key = try AdminKey(passphrase: passphrase, parameters: parameters)
             let check = try key.seal(Array("ok".utf8), context: Self.checkContext)
             try database.write { db in
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('kdf', ?)", arguments: [try JSONEncoder().encode(parameters)])
+                try db.execute(
+                    sql: "INSERT INTO meta (key, value) VALUES ('kdf', ?)",
+                    arguments: [try JSONEncoder().encode(parameters)])
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('check', ?)", arguments: [Data(check)])
             }
             self.key = key
@@ -142,7 +149,11 @@ public final class Register {
     }
 
     public func user(_ username: String) throws -> RegisteredUser {
-        guard let user = try database.read({ try Row.fetchOne($0, sql: "SELECT * FROM users WHERE username = ?", arguments: [username]) }) else {
+        guard
+            let user = try database.read({
+                try Row.fetchOne($0, sql: "SELECT * FROM users WHERE username = ?", arguments: [username])
+            })
+        else {
             throw RegisterError.unknownUser(username)
         }
         return Self.user(user)
@@ -165,8 +176,10 @@ public final class Register {
         RegisteredUser(
             entry: RosterEntry(
                 username: row["username"], displayName: row["display_name"], email: row["email"],
-                language: Language(rawValue: row["language"]) ?? .en, method: RosterEntry.Method(rawValue: row["method"]) ?? .app,
-                appProfile: (row["app_profile"] as String?).flatMap { AppProfile(rawValue: $0) }, tokenSerial: row["token_serial"]),
+                language: Language(rawValue: row["language"]) ?? .en,
+                method: RosterEntry.Method(rawValue: row["method"]) ?? .app,
+                appProfile: (row["app_profile"] as String?).flatMap { AppProfile(rawValue: $0) },
+                tokenSerial: row["token_serial"]),
             state: UserState(rawValue: row["state"]) ?? .pending, enabled: row["enabled"],
             sealedSeed: (row["sealed_seed"] as Data?).map(Array.init),
             algorithm: OTPAlgorithm(rawValue: row["algorithm"]) ?? .sha1, digits: row["digits"], period: row["period"],
@@ -177,7 +190,9 @@ public final class Register {
     /// The user's seed, opened with the admin key.
     public func seed(of user: RegisteredUser) throws -> Secret {
         guard let sealed = user.sealedSeed else { throw RegisterError.noSeed(user.entry.username) }
-        guard let bytes = try requireKey().open(sealed, context: "seed:" + user.entry.username) else { throw RegisterError.wrongPassphrase }
+        guard let bytes = try requireKey().open(sealed, context: "seed:" + user.entry.username) else {
+            throw RegisterError.wrongPassphrase
+        }
         return Secret(bytes: bytes)
     }
 
@@ -224,7 +239,9 @@ public final class Register {
     /// A user that already has a seed keeps it: a resumed run never issues a second one.
     public func seed(_ seeds: [NewSeed]) throws {
         let key = try requireKey()
-        let sealed = try seeds.map { seed in try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) } }
+        let sealed = try seeds.map { seed in
+            try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) }
+        }
         try database.write { db in
             for (seed, sealed) in zip(seeds, sealed) {
                 try db.execute(
@@ -232,7 +249,9 @@ public final class Register {
                         UPDATE users SET sealed_seed = ?, algorithm = ?, digits = ?, period = ?, state = 'seeded', updated_at = ?
                         WHERE username = ? AND state = 'pending' AND sealed_seed IS NULL
                         """,
-                    arguments: [Data(sealed), seed.algorithm.rawValue, seed.digits, seed.period, Self.now, seed.username])
+                    arguments: [
+                        Data(sealed), seed.algorithm.rawValue, seed.digits, seed.period, Self.now, seed.username,
+                    ])
             }
         }
     }

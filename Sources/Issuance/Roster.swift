@@ -58,18 +58,31 @@ public enum Roster {
     public static func parse(_ text: String, file: String) throws(RosterErrors) -> [RosterEntry] {
         let records: [CSVReader.Record]
         do { records = try CSVReader.records(text) } catch {
-            throw RosterErrors(errors: [RosterError(file: file, line: error.line, column: error.column, message: error.message)])
+            throw RosterErrors(errors: [
+                RosterError(file: file, line: error.line, column: error.column, message: error.message)
+            ])
         }
         guard let header = records.first else {
-            throw RosterErrors(errors: [RosterError(file: file, line: 1, column: nil, message: "the roster is empty: it needs a header row and one row per user")])
+            throw RosterErrors(errors: [
+                RosterError(
+                    file: file, line: 1, column: nil,
+                    message: "the roster is empty: it needs a header row and one row per user")
+            ])
         }
         var errors: [RosterError] = []
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_") }
+        let names = header.fields.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_")
+        }
         for (index, name) in names.enumerated() where !(required + optional).contains(name) {
-            errors.append(RosterError(file: file, line: header.line, column: index + 1, message: "unknown column \"\(name)\": the columns are \((required + optional).joined(separator: ", "))"))
+            errors.append(
+                RosterError(
+                    file: file, line: header.line, column: index + 1,
+                    message:
+                        "unknown column \"\(name)\": the columns are \((required + optional).joined(separator: ", "))"))
         }
         for name in required where !names.contains(name) {
-            errors.append(RosterError(file: file, line: header.line, column: nil, message: "the header lacks the column \(name)"))
+            errors.append(
+                RosterError(file: file, line: header.line, column: nil, message: "the header lacks the column \(name)"))
         }
         guard errors.isEmpty else { throw RosterErrors(errors: errors) }
         func column(_ name: String) -> Int? { names.firstIndex(of: name) }
@@ -78,7 +91,9 @@ public enum Roster {
         var seen: [String: Int] = [:]
         for record in records.dropFirst() {
             func fail(_ name: String?, _ message: String) {
-                errors.append(RosterError(file: file, line: record.line, column: name.flatMap(column).map { $0 + 1 }, message: message))
+                errors.append(
+                    RosterError(
+                        file: file, line: record.line, column: name.flatMap(column).map { $0 + 1 }, message: message))
             }
             guard record.fields.count == names.count else {
                 fail(nil, "\(record.fields.count) fields, but the header has \(names.count)")
@@ -88,15 +103,19 @@ public enum Roster {
                 column(name).map { record.fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
             }
             let username = value("username")
-            if username.isEmpty || username.contains(where: { $0.isWhitespace || $0 == ":" || $0 == "," || $0 == "/" }) {
-                fail("username", "username \"\(username)\" must be non-empty, without spaces, colons, commas or slashes")
+            if username.isEmpty || username.contains(where: { $0.isWhitespace || $0 == ":" || $0 == "," || $0 == "/" })
+            {
+                fail(
+                    "username", "username \"\(username)\" must be non-empty, without spaces, colons, commas or slashes")
             } else if let first = seen[username.lowercased()] {
                 fail("username", "username \(username) is already on line \(first)")
             }
             seen[username.lowercased()] = seen[username.lowercased()] ?? record.line
             let displayName = value("display_name")
             if displayName.isEmpty { fail("display_name", "the display name is empty") }
-            if displayName.contains(":") { fail("display_name", "the display name may not contain a colon (it becomes the account label)") }
+            if displayName.contains(":") {
+                fail("display_name", "the display name may not contain a colon (it becomes the account label)")
+            }
             let email = value("email")
             let at = email.firstIndex(of: "@")
             if at == nil || email.hasPrefix("@") || email.hasSuffix("@") || email.contains(where: \.isWhitespace) {
@@ -111,7 +130,10 @@ public enum Roster {
             if !profileName.isEmpty {
                 profile = AppProfile(rawValue: profileName)
                 if profile == nil {
-                    fail("app", "app \"\(profileName)\" is not one of \(AppProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                    fail(
+                        "app",
+                        "app \"\(profileName)\" is not one of \(AppProfile.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 } else if method == .token {
                     fail("app", "an app profile is for method app, not token")
                 }

@@ -13,7 +13,8 @@ public enum SecretFile {
     public static func write(_ bytes: [UInt8], to path: String, sync: Bool = true) throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw WriteError(path: path, reason: "\(error.localizedDescription)")
         }

@@ -6,7 +6,7 @@ import TokenDrivers
 public protocol TokenSource {
     /// A driver for the token with `serial`, or for the next token inserted when `serial` is nil;
     /// the PIN is already verified. `prompt` says whose token is wanted.
-    func token(serial: String?, prompt: String) throws -> SpecTokenDriver
+    func token(serial: String?, prompt: String) throws -> any OTPTokenDriver
     /// Options for programming (test tokens, plain import).
     var programmingOptions: SlotProgrammer.Options { get }
 }

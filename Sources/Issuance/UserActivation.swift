@@ -26,15 +26,20 @@ public enum UserActivation {
         }
     }
 
-    public static func activate(_ username: String, code: String, at time: Int64, in register: Register, window: Int = 1) throws -> Outcome {
+    public static func activate(
+        _ username: String, code: String, at time: Int64, in register: Register, window: Int = 1
+    ) throws -> Outcome {
         let user = try register.user(username)
         guard user.state.isIssued else { throw Failure.notIssued(username, user.state) }
         guard user.enabled else { throw Failure.disabled(username) }
         guard code.count == user.digits, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw Failure.malformedCode(digits: user.digits)
         }
-        let generator = try TOTPGenerator(secret: try register.seed(of: user), algorithm: user.algorithm, digits: user.digits, period: user.period)
-        switch try TOTPVerifier(generator: generator, window: window).verify(code, at: time, expectedDrift: user.drift, lastAcceptedStep: user.lastStep) {
+        let generator = try TOTPGenerator(
+            secret: try register.seed(of: user), algorithm: user.algorithm, digits: user.digits, period: user.period)
+        switch try TOTPVerifier(generator: generator, window: window).verify(
+            code, at: time, expectedDrift: user.drift, lastAcceptedStep: user.lastStep)
+        {
         case .accepted(let step, let drift):
             try register.recordActivation(username, step: step, drift: drift)
             return .activated(step: step, drift: drift)

@@ -38,8 +38,11 @@ extension SpecTokenDriver: OTPTokenDriver {
             }
             return requested
         }
-        guard info.freeSlots > 0 else { throw .refused(.putSlot, .slotsFull) }
-        return .firstFree
+        let used = Set(try slots().map(\.slot))
+        guard let free = (0..<info.slotCount).map(SlotIndex.init).first(where: { !used.contains($0) }) else {
+            throw .refused(.putSlot, .slotsFull)
+        }
+        return free
     }
 
     /// Sends the seed wrapped to the token's attested key (§7, §8) when it can take it; in clear

@@ -7,7 +7,10 @@ struct AdminOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The register (default: ~/.local/share/tokenforge/register.sqlite).", valueName: "FILE"))
     var register: String?
 
-    @Option(help: ArgumentHelp("Read the admin passphrase from FILE (\"-\" for standard input); else TOKENFORGE_ADMIN_PASSPHRASE; else a prompt.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the admin passphrase from FILE (\"-\" for standard input); else TOKENFORGE_ADMIN_PASSPHRASE; else a prompt.",
+            valueName: "FILE"))
     var passphraseFile: String?
 
     var path: String { register ?? Register.defaultPath() }
@@ -16,10 +19,15 @@ struct AdminOptions: ParsableArguments {
         if let passphraseFile {
             return try SecretInput.read(passphraseFile).components(separatedBy: .newlines).first ?? ""
         }
-        if let value = ProcessInfo.processInfo.environment["TOKENFORGE_ADMIN_PASSPHRASE"], !value.isEmpty { return value }
+        if let value = ProcessInfo.processInfo.environment["TOKENFORGE_ADMIN_PASSPHRASE"], !value.isEmpty {
+            return value
+        }
         let first = try PINInput.promptWithoutEcho("Admin passphrase: ", variable: "TOKENFORGE_ADMIN_PASSPHRASE")
         if !FileManager.default.fileExists(atPath: path) {
-            guard try PINInput.promptWithoutEcho("Again, to create the register: ", variable: "TOKENFORGE_ADMIN_PASSPHRASE") == first else {
+            guard
+                try PINInput.promptWithoutEcho(
+                    "Again, to create the register: ", variable: "TOKENFORGE_ADMIN_PASSPHRASE") == first
+            else {
                 throw CLIFailure(status: .pin, message: "the passphrases differ: nothing was created")
             }
         }
@@ -29,7 +37,9 @@ struct AdminOptions: ParsableArguments {
     /// The register, unlocked for changes.
     func open() throws -> Register {
         let passphrase = try passphrase()
-        guard passphrase.count >= 8 else { throw CLIFailure(status: .pin, message: "the admin passphrase has at least 8 characters") }
+        guard passphrase.count >= 8 else {
+            throw CLIFailure(status: .pin, message: "the admin passphrase has at least 8 characters")
+        }
         do { return try Register(path: path, passphrase: passphrase) } catch let error as RegisterError {
             throw CLIFailure(error)
         }
@@ -37,7 +47,9 @@ struct AdminOptions: ParsableArguments {
 
     /// The register for listing only (no passphrase, no seeds).
     func openForReading() throws -> Register {
-        do { return try Register(path: path, passphrase: nil) } catch let error as RegisterError { throw CLIFailure(error) }
+        do { return try Register(path: path, passphrase: nil) } catch let error as RegisterError {
+            throw CLIFailure(error)
+        }
     }
 }
 

@@ -18,7 +18,10 @@ struct DemoCommand: ParsableCommand {
             demo passphrase); then every user is activated with a code from their seed or their token.
             """)
 
-    @Option(help: ArgumentHelp("Where the register, letters, QR codes and exports go (default: a new temporary directory).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the register, letters, QR codes and exports go (default: a new temporary directory).",
+            valueName: "DIR"))
     var out: String?
 
     static let passphrase = "demo passphrase"
@@ -28,17 +31,21 @@ struct DemoCommand: ParsableCommand {
         let entries = try Roster.parse(SampleRoster.csv, file: "sample roster")
         print("== Roster: \(entries.count) users")
         for entry in entries {
-            print("   \(entry.username.padding(toLength: 9, withPad: " ", startingAt: 0)) \(entry.displayName), \(entry.language.rawValue), \(entry.method.rawValue)\(entry.appProfile.map { " (\($0.rawValue))" } ?? "")")
+            print(
+                "   \(entry.username.padding(toLength: 9, withPad: " ", startingAt: 0)) \(entry.displayName), \(entry.language.rawValue), \(entry.method.rawValue)\(entry.appProfile.map { " (\($0.rawValue))" } ?? "")"
+            )
         }
         let register = try Register(path: directory + "/register.sqlite", passphrase: Self.passphrase)
         let tokens = InProcessTokens()
-        var options = IssueRun.Options(issuer: "TokenForge Demo", outputDirectory: directory, letters: try LetterRenderer())
+        var options = IssueRun.Options(
+            issuer: "TokenForge Demo", outputDirectory: directory, letters: try LetterRenderer())
         options.exports = Set(IssueRun.ExportFormat.allCases)
         options.exportPassphrase = Self.passphrase
         print("\n== Issuing")
         try IssueRun(register: register, options: options, tokens: tokens) { event in
             switch event {
-            case .userDone(let index, let username, let outcome): print("   [\(index)/\(entries.count)] \(username): \(outcome)")
+            case .userDone(let index, let username, let outcome):
+                print("   [\(index)/\(entries.count)] \(username): \(outcome)")
             case .exported(let path, let users): print("   wrote \(path) (\(users) users)")
             case .started, .waitingForToken: break
             }
@@ -54,16 +61,26 @@ struct DemoCommand: ParsableCommand {
                 code = try driver.calculate(SlotIndex(slot), at: UInt64(now)).code
                 source = "token \(serial)"
             } else {
-                let generator = try TOTPGenerator(secret: try register.seed(of: user), algorithm: user.algorithm, digits: user.digits, period: user.period)
+                let generator = try TOTPGenerator(
+                    secret: try register.seed(of: user), algorithm: user.algorithm, digits: user.digits,
+                    period: user.period)
                 code = try generator.code(at: now)
                 source = "the app's seed"
             }
             _ = try UserActivation.activate(entry.username, code: code, at: now, in: register)
-            print("   \(entry.username.padding(toLength: 9, withPad: " ", startingAt: 0)) code \(code) from \(source): active")
+            print(
+                "   \(entry.username.padding(toLength: 9, withPad: " ", startingAt: 0)) code \(code) from \(source): active"
+            )
         }
         print("\n== Register")
-        for user in try register.users() { print("   \(user.entry.username.padding(toLength: 9, withPad: " ", startingAt: 0)) \(user.state.rawValue)\(user.tokenSerial.map { ", token \($0) slot \(user.slot ?? 0)" } ?? "")") }
-        print("\nLetters, QR codes and exports are in \(directory) (register passphrase and PSKC password: \"\(Self.passphrase)\").")
+        for user in try register.users() {
+            print(
+                "   \(user.entry.username.padding(toLength: 9, withPad: " ", startingAt: 0)) \(user.state.rawValue)\(user.tokenSerial.map { ", token \($0) slot \(user.slot ?? 0)" } ?? "")"
+            )
+        }
+        print(
+            "\nLetters, QR codes and exports are in \(directory) (register passphrase and PSKC password: \"\(Self.passphrase)\")."
+        )
     }
 }
 
@@ -78,15 +95,17 @@ final class InProcessTokens: TokenSource {
         return options
     }
 
-    func token(serial: String?, prompt: String) throws -> SpecTokenDriver {
+    func token(serial: String?, prompt: String) throws -> any OTPTokenDriver {
         let name = serial ?? String(format: "TFDEMO%04d", 100 + next)
         next += 1
         if let driver = drivers[name] { return driver }
         var random = SystemRandomNumberGenerator()
         let clock = DriftingClock()
         let token = try SpecToken(
-            medium: MemoryFlashMedium(), clock: clock, newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
-        let driver = try SpecTokenDriver(connection: InProcessHIDConnection(device: SpecTokenDevice(token: token, clock: clock)))
+            medium: MemoryFlashMedium(), clock: clock,
+            newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
+        let driver = try SpecTokenDriver(
+            connection: InProcessHIDConnection(device: SpecTokenDevice(token: token, clock: clock)))
         try driver.setPIN(PIN("24681357"))
         try driver.verifyPIN(PIN("24681357"))
         drivers[name] = driver

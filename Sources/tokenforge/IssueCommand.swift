@@ -31,14 +31,17 @@ struct IssueCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where QR codes, letters and exports go.", valueName: "DIR")) var out: String
     @Option(help: ArgumentHelp("Exports to write, comma-separated: pskc, entra, privacyidea, uris.", valueName: "LIST"))
     var export = "pskc"
-    @Option(help: ArgumentHelp("Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
     var exportPassphraseFile: String?
     @Flag(help: "Write the PSKC export unencrypted.") var plaintext = false
     @Option(help: ArgumentHelp("Letter templates (letter.LANG.mustache) replacing the shipped ones.", valueName: "DIR"))
     var template: String?
     @Flag(help: "Continue a run that stopped before finishing.") var resume = false
     @Flag(help: "Show what would happen; write nothing.") var dryRun = false
-    @Option(help: ArgumentHelp("How long to wait for a token to be inserted.", valueName: "SECONDS")) var tokenWait = 300
+    @Option(help: ArgumentHelp("How long to wait for a token to be inserted.", valueName: "SECONDS")) var tokenWait =
+        300
     @OptionGroup var admin: AdminOptions
     @OptionGroup var device: DeviceOptions
     @OptionGroup var pin: PINOptions
@@ -46,13 +49,16 @@ struct IssueCommand: ParsableCommand {
     func run() throws {
         let text: String
         do { text = try String(contentsOfFile: roster, encoding: .utf8) } catch {
-            throw CLIFailure.noInput("cannot read \(roster): \(FileManager.default.fileExists(atPath: roster) ? "not UTF-8 text" : "no such file")")
+            throw CLIFailure.noInput(
+                "cannot read \(roster): \(FileManager.default.fileExists(atPath: roster) ? "not UTF-8 text" : "no such file")"
+            )
         }
         let entries: [RosterEntry]
         do { entries = try Roster.parse(text, file: roster) } catch { throw CLIFailure.badInput("\(error)") }
         var formats: Set<IssueRun.ExportFormat> = []
         for name in export.split(separator: ",") {
-            guard let format = IssueRun.ExportFormat(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            guard let format = IssueRun.ExportFormat(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased())
+            else {
                 throw CLIFailure.usage("unknown export \"\(name)\": use pskc, entra, privacyidea, uris")
             }
             formats.insert(format)
@@ -60,31 +66,40 @@ struct IssueCommand: ParsableCommand {
         if dryRun {
             let register = FileManager.default.fileExists(atPath: admin.path) ? try admin.openForReading() : nil
             for step in try IssueRun.plan(entries, register: register) { print("\(step.username): \(step.action)") }
-            print("exports: \(formats.map(\.rawValue).sorted().joined(separator: ", ")) into \(out)/exports (dry run: nothing written)")
+            print(
+                "exports: \(formats.map(\.rawValue).sorted().joined(separator: ", ")) into \(out)/exports (dry run: nothing written)"
+            )
             return
         }
         var exportPassphrase: String?
         if formats.contains(.pskc), !plaintext {
-            exportPassphrase = try exportPassphraseFile.map { try SecretInput.read($0).components(separatedBy: .newlines).first ?? "" }
+            exportPassphrase =
+                try exportPassphraseFile.map { try SecretInput.read($0).components(separatedBy: .newlines).first ?? "" }
                 ?? ProcessInfo.processInfo.environment["TOKENFORGE_EXPORT_PASSPHRASE"]
             guard let exportPassphrase, exportPassphrase.count >= 8 else {
-                throw CLIFailure.usage("the PSKC export is encrypted: give --export-passphrase-file or TOKENFORGE_EXPORT_PASSPHRASE (8 characters or more), or --plaintext")
+                throw CLIFailure.usage(
+                    "the PSKC export is encrypted: give --export-passphrase-file or TOKENFORGE_EXPORT_PASSPHRASE (8 characters or more), or --plaintext"
+                )
             }
         }
         let register = try admin.open()
-        var options = IssueRun.Options(issuer: issuer, outputDirectory: out, letters: try LetterRenderer(overrides: template))
+        var options = IssueRun.Options(
+            issuer: issuer, outputDirectory: out, letters: try LetterRenderer(overrides: template))
         options.exports = formats
         options.exportPassphrase = exportPassphrase
         options.resume = resume
-        options.stopAfterSteps = ProcessInfo.processInfo.environment["TOKENFORGE_FAULT_STOP_AFTER_STEPS"].flatMap(Int.init)
-        let tokens = entries.contains { $0.method == .token }
+        options.stopAfterSteps = ProcessInfo.processInfo.environment["TOKENFORGE_FAULT_STOP_AFTER_STEPS"].flatMap(
+            Int.init)
+        let tokens =
+            entries.contains { $0.method == .token }
             ? HIDTokenSource(device: device, pin: pin, register: register, waitSeconds: tokenWait) : nil
         let run = IssueRun(register: register, options: options, tokens: tokens, progress: ProgressReporter().report)
         run.plaintextAllowed = plaintext
         do { try run.run(entries) } catch let error as IssueRun.IssueError {
             switch error {
             case .unfinished: throw CLIFailure.usage("\(error)")
-            case .tokenFailed(_, let driverError): throw CLIFailure(status: CLIFailure(driverError).status, message: "\(error)")
+            case .tokenFailed(_, let driverError):
+                throw CLIFailure(status: CLIFailure(driverError).status, message: "\(error)")
             case .appIncompatible, .export: throw CLIFailure.badInput("\(error)")
             case .noExportPassphrase: throw CLIFailure.usage("\(error)")
             }
@@ -116,7 +131,9 @@ final class ProgressReporter {
                 let elapsed = Date().timeIntervalSince(start)
                 let eta = index == 0 ? 0 : Int(elapsed / Double(index) * Double(total - index))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                write("\r\u{1B}[2K[\(bar)] \(index)/\(total) ETA \(eta / 60):\(String(format: "%02d", eta % 60))  \(username): \(outcome)")
+                write(
+                    "\r\u{1B}[2K[\(bar)] \(index)/\(total) ETA \(eta / 60):\(String(format: "%02d", eta % 60))  \(username): \(outcome)"
+                )
                 if index == total { write("\n") }
             } else {
                 line("[\(index)/\(total)] \(username): \(outcome)")
@@ -144,7 +161,7 @@ struct HIDTokenSource: TokenSource {
         return options
     }
 
-    func token(serial: String?, prompt: String) throws -> SpecTokenDriver {
+    func token(serial: String?, prompt: String) throws -> any OTPTokenDriver {
         let taken = Set(try register.users().compactMap(\.tokenSerial))
         let deadline = Date().addingTimeInterval(TimeInterval(waitSeconds))
         var asked = false
@@ -152,17 +169,25 @@ struct HIDTokenSource: TokenSource {
             let tokens = try DeviceOptions.connectedTokens()
             let match = tokens.first { serial != nil ? $0.serialNumber == serial : !taken.contains($0.serialNumber) }
             if let match {
-                let driver: SpecTokenDriver
-                do { driver = try SpecTokenDriver(connection: HIDAPI.open(match), timeoutMilliseconds: device.timeout) } catch let error as HIDError {
+                let driver: any OTPTokenDriver
+                do {
+                    driver = try TokenFamily.family(of: match)!.openDriver(
+                        HIDAPI.open(match), timeoutMilliseconds: device.timeout)
+                } catch let error as HIDError {
                     throw DriverError.transport(error)
                 }
                 let pinValue = try pin.pin()
-                if try !driver.info().pinSet { try driver.setPIN(pinValue) }
+                if try !driver.capabilities().alwaysHasPIN, try !driver.tokenInfo().pinSet {
+                    try driver.setPIN(pinValue)
+                }
                 try driver.verifyPIN(pinValue)
                 return driver
             }
             guard Date() < deadline else {
-                throw CLIFailure(status: .noDevice, message: "no token \(serial.map { "with serial \($0) " } ?? "")was inserted within \(waitSeconds) s")
+                throw CLIFailure(
+                    status: .noDevice,
+                    message: "no token \(serial.map { "with serial \($0) " } ?? "")was inserted within \(waitSeconds) s"
+                )
             }
             if !asked {
                 FileHandle.standardError.write(Data("\(prompt)\(serial.map { " (serial \($0))" } ?? "")\n".utf8))

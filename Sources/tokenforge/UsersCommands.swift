@@ -5,7 +5,8 @@ import TokenWire
 
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "List the register's users and their OTP state.", discussion: ExitStatus.helpText)
+        commandName: "users", abstract: "List the register's users and their OTP state.",
+        discussion: ExitStatus.helpText)
 
     @OptionGroup var admin: AdminOptions
     @Flag(help: "Print a JSON array instead of a table.") var json = false
@@ -25,7 +26,8 @@ struct UsersCommand: ParsableCommand {
         let users = try withRegister { try admin.openForReading().users() }
         let output = users.map {
             Output(
-                username: $0.entry.username, name: $0.entry.displayName, method: $0.entry.method.rawValue, state: $0.state.rawValue,
+                username: $0.entry.username, name: $0.entry.displayName, method: $0.entry.method.rawValue,
+                state: $0.state.rawValue,
                 enabled: $0.enabled, token: $0.tokenSerial, slot: $0.slot, drift: $0.drift)
         }
         if json { return try JSONOutput.print(output) }
@@ -34,8 +36,10 @@ struct UsersCommand: ParsableCommand {
         for user in output {
             let token = user.token.map { "\($0) slot \(user.slot.map(String.init) ?? "?")" } ?? ""
             print(
-                user.username.padding(toLength: 14, withPad: " ", startingAt: 0) + user.method.padding(toLength: 7, withPad: " ", startingAt: 0)
-                    + user.state.padding(toLength: 15, withPad: " ", startingAt: 0) + (user.enabled ? "yes     " : "no      ") + token)
+                user.username.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + user.method.padding(toLength: 7, withPad: " ", startingAt: 0)
+                    + user.state.padding(toLength: 15, withPad: " ", startingAt: 0)
+                    + (user.enabled ? "yes     " : "no      ") + token)
         }
     }
 }
@@ -70,7 +74,8 @@ struct DisableCommand: ParsableCommand {
 struct RevokeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "Revoke a user's OTP: the sealed seed is destroyed, and their token slot erased when the token is connected.",
+        abstract:
+            "Revoke a user's OTP: the sealed seed is destroyed, and their token slot erased when the token is connected.",
         discussion: ExitStatus.helpText)
     @Argument(help: "The username.") var username: String
     @OptionGroup var admin: AdminOptions
@@ -87,11 +92,15 @@ struct RevokeCommand: ParsableCommand {
                 let driver = try chosen.openDriver()
                 try withDriver {
                     try driver.verifyPIN(try pin.pin())
-                    if try driver.slots().contains(where: { $0.slot == SlotIndex(slot) }) { try driver.deleteSlot(SlotIndex(slot)) }
+                    if try driver.slots().contains(where: { $0.slot == SlotIndex(slot) }) {
+                        try driver.deleteSlot(SlotIndex(slot))
+                    }
                 }
                 print("\(username): erased slot \(slot) of token \(serial)")
             } else {
-                print("\(username): token \(serial) is not connected: erase slot \(slot) when it is (tokenforge erase \(slot) --device \(serial))")
+                print(
+                    "\(username): token \(serial) is not connected: erase slot \(slot) when it is (tokenforge erase \(slot) --device \(serial))"
+                )
             }
         }
         try withRegister { try register.revoke(username) }
@@ -118,8 +127,11 @@ struct ActivateCommand: ParsableCommand {
     func run() throws {
         let register = try admin.open()
         do {
-            let outcome = try UserActivation.activate(username, code: code, at: clock.time, in: register, window: window)
-            if case .activated(let step, let drift) = outcome { print("\(username): active (step \(step), drift \(drift))") }
+            let outcome = try UserActivation.activate(
+                username, code: code, at: clock.time, in: register, window: window)
+            if case .activated(let step, let drift) = outcome {
+                print("\(username): active (step \(step), drift \(drift))")
+            }
         } catch let failure as UserActivation.Failure {
             switch failure {
             case .rejected, .replayed: throw CLIFailure(status: .codeRejected, message: "\(failure)")

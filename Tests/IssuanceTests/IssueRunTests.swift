@@ -18,13 +18,16 @@ final class TestTokens: TokenSource {
         return options
     }
 
-    func token(serial: String?, prompt: String) throws -> SpecTokenDriver {
+    func token(serial: String?, prompt: String) throws -> any OTPTokenDriver {
         let name = serial ?? "TFTEST\(drivers.count + 1)"
         if let driver = drivers[name] { return driver }
         var random = SystemRandomNumberGenerator()
         let clock = DriftingClock()
-        let token = try SpecToken(medium: MemoryFlashMedium(), clock: clock, newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
-        let driver = try SpecTokenDriver(connection: InProcessHIDConnection(device: SpecTokenDevice(token: token, clock: clock)))
+        let token = try SpecToken(
+            medium: MemoryFlashMedium(), clock: clock,
+            newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
+        let driver = try SpecTokenDriver(
+            connection: InProcessHIDConnection(device: SpecTokenDevice(token: token, clock: clock)))
         try driver.setPIN(PIN("123456"))
         try driver.verifyPIN(PIN("123456"))
         drivers[name] = driver
@@ -36,10 +39,13 @@ struct IssueRunTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-issue-\(UUID().uuidString)").path
     static let passphrase = "correct horse battery"
 
-    func register() throws -> Register { try Register(path: directory + "/register.sqlite", passphrase: Self.passphrase, kdfRounds: 1 << 10) }
+    func register() throws -> Register {
+        try Register(path: directory + "/register.sqlite", passphrase: Self.passphrase, kdfRounds: 1 << 10)
+    }
 
     func options() throws -> IssueRun.Options {
-        var options = IssueRun.Options(issuer: "ACME", outputDirectory: directory + "/out", letters: try LetterRenderer())
+        var options = IssueRun.Options(
+            issuer: "ACME", outputDirectory: directory + "/out", letters: try LetterRenderer())
         options.exports = Set(IssueRun.ExportFormat.allCases)
         options.exportPassphrase = "export passphrase"
         options.pskcIterations = 1_000
@@ -95,12 +101,18 @@ struct IssueRunTests {
         let register = try register()
         let roster = try Roster.parse(SampleRoster.csv, file: "sample").filter { $0.method == .app }
         try register.add(roster[0])
-        try register.seed(roster[0].username, secret: Secret(bytes: Array("12345678901234567890".utf8)), algorithm: .sha1, digits: 6, period: 30)
-        #expect(throws: IssueRun.IssueError.self) { try IssueRun(register: register, options: options(), tokens: nil).run(roster) }
+        try register.seed(
+            roster[0].username, secret: Secret(bytes: Array("12345678901234567890".utf8)), algorithm: .sha1, digits: 6,
+            period: 30)
+        #expect(throws: IssueRun.IssueError.self) {
+            try IssueRun(register: register, options: options(), tokens: nil).run(roster)
+        }
         var resuming = try options()
         resuming.resume = true
         try IssueRun(register: register, options: resuming, tokens: nil).run(roster)
-        #expect(try register.seed(of: register.user(roster[0].username)) == Secret(bytes: Array("12345678901234567890".utf8)))
+        #expect(
+            try register.seed(of: register.user(roster[0].username))
+                == Secret(bytes: Array("12345678901234567890".utf8)))
     }
 
     @Test func revokedAndDisabledUsersAreLeftOutOfExports() throws {
@@ -122,7 +134,9 @@ struct IssueRunTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let register = try register()
         let roster = try Roster.parse(SampleRoster.csv, file: "sample").filter { $0.method == .app }
-        #expect(throws: RegisterError.unknownUser("zmuller")) { try UserActivation.activate("zmuller", code: "000000", at: 0, in: register) }
+        #expect(throws: RegisterError.unknownUser("zmuller")) {
+            try UserActivation.activate("zmuller", code: "000000", at: 0, in: register)
+        }
         try IssueRun(register: register, options: options(), tokens: nil).run(roster)
         let user = try register.user("zmuller")
         let generator = try TOTPGenerator(secret: register.seed(of: user))
@@ -131,8 +145,12 @@ struct IssueRunTests {
             try UserActivation.activate("zmuller", code: generator.code(at: now + 300), at: now, in: register)
         }
         let late = try generator.code(at: now - 30)
-        #expect(try UserActivation.activate("zmuller", code: late, at: now, in: register) == .activated(step: 59_999_999, drift: -1))
-        #expect(throws: UserActivation.Failure.replayed("zmuller")) { try UserActivation.activate("zmuller", code: late, at: now, in: register) }
+        #expect(
+            try UserActivation.activate("zmuller", code: late, at: now, in: register)
+                == .activated(step: 59_999_999, drift: -1))
+        #expect(throws: UserActivation.Failure.replayed("zmuller")) {
+            try UserActivation.activate("zmuller", code: late, at: now, in: register)
+        }
         #expect(try register.user("zmuller").state == .active)
         #expect(try register.user("zmuller").drift == -1)
     }

@@ -7,7 +7,11 @@ struct RosterTests {
     @Test func readsTheSampleRoster() throws {
         let entries = try Roster.parse(SampleRoster.csv, file: "sample")
         #expect(entries.count == 6)
-        #expect(entries[0] == RosterEntry(username: "zmuller", displayName: "Zoë Müller", email: "zoe.muller@example.org", language: .de, method: .app))
+        #expect(
+            entries[0]
+                == RosterEntry(
+                    username: "zmuller", displayName: "Zoë Müller", email: "zoe.muller@example.org", language: .de,
+                    method: .app))
         #expect(entries[2].appProfile == .microsoft)
         #expect(entries[4].tokenSerial == "TFDEMO0001")
     }
@@ -20,20 +24,22 @@ struct RosterTests {
     }
 
     @Test func theOptionalColumnsMayBeLeftOut() throws {
-        let entries = try Roster.parse("username,display name,email,language,method\na,A,a@x.org,fr,token\n", file: "r.csv")
+        let entries = try Roster.parse(
+            "username,display name,email,language,method\na,A,a@x.org,fr,token\n", file: "r.csv")
         #expect(entries.first?.method == .token)
     }
 
     @Test func everyBadRowIsReportedWithFileLineAndColumn() {
-        let text = Self.header + """
-            ok,Ok,ok@example.org,fr,app,,
-            bad user,Bad,bad@example.org,fr,app,,
-            c,C,not-an-address,xx,sms,,
-            d,D,d@example.org,de,token,google,
-            e,E,e@example.org,de,app,,SERIAL1
-            ok,Again,again@example.org,fr,app,,
-            f,F,f@example.org,en
-            """
+        let text =
+            Self.header + """
+                ok,Ok,ok@example.org,fr,app,,
+                bad user,Bad,bad@example.org,fr,app,,
+                c,C,not-an-address,xx,sms,,
+                d,D,d@example.org,de,token,google,
+                e,E,e@example.org,de,app,,SERIAL1
+                ok,Again,again@example.org,fr,app,,
+                f,F,f@example.org,en
+                """
         #expect {
             try Roster.parse(text, file: "staff.csv")
         } throws: { error in

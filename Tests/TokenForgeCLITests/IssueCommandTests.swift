@@ -19,12 +19,18 @@ struct IssueCommandTests {
         "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_EXPORT_PASSPHRASE": "export passphrase",
     ]
 
-    func issue(_ emulator: EmulatorHarness, _ extra: [String] = [], environment: [String: String] = [:]) throws -> CLIRunner.Result {
+    func issue(_ emulator: EmulatorHarness, _ extra: [String] = [], environment: [String: String] = [:]) throws
+        -> CLIRunner.Result
+    {
         let roster = emulator.directory.path("roster.csv")
-        if !FileManager.default.fileExists(atPath: roster) { _ = try emulator.directory.file("roster.csv", contents: Self.roster) }
+        if !FileManager.default.fileExists(atPath: roster) {
+            _ = try emulator.directory.file("roster.csv", contents: Self.roster)
+        }
         return try emulator.tokenforge(
-            ["issue", roster, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "pskc,uris",
-             "--register", emulator.directory.path("register.sqlite")] + extra,
+            [
+                "issue", roster, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "pskc,uris",
+                "--register", emulator.directory.path("register.sqlite"),
+            ] + extra,
             environment: Self.environment.merging(environment) { _, new in new })
     }
 
@@ -40,7 +46,8 @@ struct IssueCommandTests {
         let uris = try exportedURIs(emulator)
         #expect(uris.count == 3)
         for (username, account) in [("zmuller", "zoe.muller@example.org"), ("crochat", "claire.rochat@example.org")] {
-            let scanned = try runTool("/usr/bin/zbarimg", ["--raw", "-q", emulator.directory.path("out/qr/\(username).png")])
+            let scanned = try runTool(
+                "/usr/bin/zbarimg", ["--raw", "-q", emulator.directory.path("out/qr/\(username).png")])
             #expect(try OTPAuthURI(parsing: scanned) == uris[account], "\(username)")
         }
         let slots = try emulator.tokenforge(["slots", "--json"])
@@ -58,7 +65,8 @@ struct IssueCommandTests {
         try expectConsistent(emulator)
         let pskc = try String(contentsOfFile: emulator.directory.path("out/exports/seeds.pskc"), encoding: .utf8)
         #expect(pskc.contains("EncryptedValue"))
-        let attributes = try FileManager.default.attributesOfItem(atPath: emulator.directory.path("out/exports/seeds.pskc"))
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: emulator.directory.path("out/exports/seeds.pskc"))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
         let register = ["--register", emulator.directory.path("register.sqlite")]
@@ -67,16 +75,22 @@ struct IssueCommandTests {
         let app = try #require(try exportedURIs(emulator)["zoe.muller@example.org"])
         let now = Int64(Date().timeIntervalSince1970)
         let code = try app.totpGenerator!.code(at: now)
-        let activated = try emulator.tokenforge(["activate", "zmuller", code, "--at", String(now)] + register, environment: Self.environment)
+        let activated = try emulator.tokenforge(
+            ["activate", "zmuller", code, "--at", String(now)] + register, environment: Self.environment)
         #expect(activated.status == 0, "\(activated.stderr)")
-        let replay = try emulator.tokenforge(["activate", "zmuller", code, "--at", String(now)] + register, environment: Self.environment)
+        let replay = try emulator.tokenforge(
+            ["activate", "zmuller", code, "--at", String(now)] + register, environment: Self.environment)
         #expect(replay.status == 1)
         #expect(replay.stderr.contains("already used"))
         let tokenCode = try emulator.tokenforge(["code", "--slot", "0"]).stdout.trimmingCharacters(in: .newlines)
-        #expect(try emulator.tokenforge(["activate", "bkeller", tokenCode] + register, environment: Self.environment).status == 0)
-        let wrong = try emulator.tokenforge(["users"] + register + ["--passphrase-file", "-"], stdin: "wrong passphrase\n")
+        #expect(
+            try emulator.tokenforge(["activate", "bkeller", tokenCode] + register, environment: Self.environment).status
+                == 0)
+        let wrong = try emulator.tokenforge(
+            ["users"] + register + ["--passphrase-file", "-"], stdin: "wrong passphrase\n")
         #expect(wrong.status == 0)
-        let locked = try emulator.tokenforge(["disable", "crochat"] + register, environment: ["TOKENFORGE_ADMIN_PASSPHRASE": "wrong passphrase"])
+        let locked = try emulator.tokenforge(
+            ["disable", "crochat"] + register, environment: ["TOKENFORGE_ADMIN_PASSPHRASE": "wrong passphrase"])
         #expect(locked.status == 77)
         #expect(locked.stderr.contains("wrong admin passphrase"))
     }
@@ -119,4 +133,38 @@ struct IssueCommandTests {
         #expect(!FileManager.default.fileExists(atPath: emulator.directory.path("register.sqlite")))
     }
 
+}
+
+/// Staff issuance onto a Nitrokey Pro served by the emulator.
+struct NitrokeyIssueTests {
+    @Test func aTokenUserGetsTheirSeedOnANitrokeyPro() throws {
+        let emulator = try EmulatorHarness(count: 1, extraArguments: ["--nitrokey", "1"])
+        let devices = try emulator.tokenforge(["devices"])
+        let serial = try #require(
+            devices.stdout.split(separator: "\n").first { $0.contains("20a0:4108") }?.split(separator: "\t").first)
+        _ = try emulator.directory.file(
+            "roster.csv",
+            contents:
+                "username,display_name,email,language,method,token_serial\nnk,Nina Kunz,nina@example.org,de,token,\(serial)\n"
+        )
+        let result = try emulator.tokenforge(
+            [
+                "issue", emulator.directory.path("roster.csv"), "--issuer", "ACME", "--out",
+                emulator.directory.path("out"),
+                "--export", "uris", "--register", emulator.directory.path("register.sqlite"),
+            ],
+            environment: ["TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PIN": "12345678"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("nk: token \(serial) programmed and verified"))
+        let uri = try OTPAuthURI(
+            parsing: String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
+                .trimmingCharacters(in: .newlines))
+        let code = try emulator.tokenforge(
+            ["code", "--slot", "0", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "12345678"])
+        let now = Int64(Date().timeIntervalSince1970)
+        let expected = try [now - 30, now, now + 30].map { try uri.totpGenerator!.code(at: $0) }
+        #expect(
+            expected.contains(code.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
+            "\(code.stdout) \(code.stderr)")
+    }
 }
