@@ -1,3 +1,4 @@
+import Activation
 import ArgumentParser
 import Foundation
 import OTPCore
@@ -28,6 +29,8 @@ struct ProgramCommand: ParsableCommand {
     @Flag(help: "Overwrite the slot if it is in use.") var force = false
     @Flag(help: "Send the seed unencrypted when the token cannot take it encrypted.") var allowPlainImport = false
     @Flag(help: "Print the otpauth URI of what was programmed (it holds the secret).") var showURI = false
+    @Flag(help: "Show the QR code of what was programmed in the terminal, to enrol the same account in an app.")
+    var qr = false
     @Option(help: ArgumentHelp("Write the otpauth URI of what was programmed to FILE (mode 0600).", valueName: "FILE"))
     var uriOutput: String?
     @OptionGroup var device: DeviceOptions
@@ -119,6 +122,13 @@ struct ProgramCommand: ParsableCommand {
         }
         if let uriOutput { print("wrote the otpauth URI to \(uriOutput)") }
         if showURI { print(enrolled.uriString) }
+        if qr {
+            do {
+                print(try ActivationCode.qrCode(for: enrolled, allowingIncompatible: true).terminalText())
+            } catch {
+                throw CLIFailure.badInput("slot \(result.slot.rawValue) was programmed and verified, but its QR code cannot be drawn: \(error)")
+            }
+        }
     }
 
     /// The URI, secret, or generated secret to program, with account and issuer applied.

@@ -57,8 +57,11 @@ struct DeviceCommandTests {
         let result = try emulator.tokenforge(["program", "--uri-file", "-"], stdin: uri)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stdout.contains("GEZDGNBV"))
-        let shown = try emulator.tokenforge(["program", "--uri-file", "-", "--show-uri"], stdin: uri)
+        let shown = try emulator.tokenforge(["program", "--uri-file", "-", "--show-uri", "--force", "--slot", "0"], stdin: uri)
         #expect(shown.stdout.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"))
+        let drawn = try emulator.tokenforge(["program", "--uri-file", "-", "--qr", "--force", "--slot", "0"], stdin: uri)
+        #expect(drawn.status == 0)
+        #expect(drawn.stdout.contains("▀"))
     }
 
     @Test func testTokensAreRefusedUnlessAllowed() throws {
