@@ -23,6 +23,16 @@ struct ProgramCommand: ParsableCommand {
 
     @OptionGroup var credential: CredentialOptions
     @Flag(help: "Generate a new secret (as long as the algorithm's output).") var generate = false
+    @Option(
+        help: ArgumentHelp(
+            "Program the accounts of a Google Authenticator export link (otpauth-migration://) read from FILE (\"-\" for standard input), each into a free slot.",
+            valueName: "FILE"))
+    var linkFile: String?
+    @Option(
+        help: ArgumentHelp(
+            "With --link-file: the accounts to program, by number (from 1) or label, comma-separated (default: all).",
+            valueName: "LIST"))
+    var accounts: String?
     @Option(help: "Account name stored in the slot (required unless a URI gives it).") var account: String?
     @Option(help: "Issuer stored in the slot.") var issuer: String?
     @Option(help: "Slot number (default: the first free slot).") var slot: Int?
@@ -53,12 +63,21 @@ struct ProgramCommand: ParsableCommand {
 
     func validate() throws {
         if let slot, !(0...254).contains(slot) { throw ValidationError("--slot is a number from 0 to 254.") }
+        if linkFile != nil, generate || slot != nil || showURI || qr || uriOutput != nil || json {
+            throw ValidationError(
+                "--link-file programs each account into a free slot: --generate, --slot, --show-uri, --qr, --uri-output and --json do not apply."
+            )
+        }
+        if accounts != nil, linkFile == nil {
+            throw ValidationError("--accounts chooses among the accounts of --link-file.")
+        }
         if generate, credential.uri != nil || credential.uriFile != nil || credential.secretFile != nil {
             throw ValidationError("--generate makes a new secret: do not also give --uri, --uri-file or --secret-file.")
         }
     }
 
     func run() throws {
+        if let linkFile { return try programExport(from: linkFile) }
         let uri = try credentialToProgram()
         let configuration = SlotConfiguration(
             kind: {
@@ -126,8 +145,59 @@ struct ProgramCommand: ParsableCommand {
             do {
                 print(try ActivationCode.qrCode(for: enrolled, allowingIncompatible: true).terminalText())
             } catch {
-                throw CLIFailure.badInput("slot \(result.slot.rawValue) was programmed and verified, but its QR code cannot be drawn: \(error)")
+                throw CLIFailure.badInput(
+                    "slot \(result.slot.rawValue) was programmed and verified, but its QR code cannot be drawn: \(error)"
+                )
             }
+        }
+    }
+
+    /// Programs the chosen accounts of a Google Authenticator export, each into the first free slot.
+    private func programExport(from file: String) throws {
+        let payload: ActivationPayload
+        do {
+            payload = try ActivationPayload(
+                text: try SecretInput.read(file).trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            throw CLIFailure.badInput("\(SecretInput.name(file)): \(error)")
+        }
+        let selection: AccountSelection
+        if let accounts {
+            let items = accounts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = items.compactMap(Int.init)
+            selection = numbers.count == items.count ? .numbers(numbers) : .labels(items)
+        } else {
+            selection = .all
+        }
+        let chosen: [OTPAuthURI]
+        do { chosen = try selection.apply(to: payload.accounts) } catch {
+            throw CLIFailure.badInput("--accounts: \(error)")
+        }
+        let driver = try device.openDriver()
+        var options = SlotProgrammer.Options()
+        options.allowTestTokens = device.testTokensAllowed
+        options.allowPlainImport = allowPlainImport
+        let serial = try withDriver {
+            let serial = try driver.serialNumber()
+            try driver.verifyPIN(try pin.pin())
+            return serial
+        }
+        for uri in chosen {
+            let configuration = SlotConfiguration(
+                kind: {
+                    switch uri.kind {
+                    case .totp(let period): .totp(period: UInt32(clamping: period))
+                    case .hotp(let counter): .hotp(counter: counter)
+                    }
+                }(), algorithm: uri.algorithm, digits: uri.digits, issuer: String((uri.issuer ?? "").prefix(64)),
+                account: String(uri.account.prefix(64)))
+            let result = try withDriver {
+                try SlotProgrammer(driver: driver, options: options).program(
+                    uri.secret, configuration: configuration, slot: nil, now: Int64(Date().timeIntervalSince1970))
+            }
+            print("programmed and verified slot \(result.slot.rawValue) of token \(serial): \(uri.label)")
         }
     }
 

@@ -191,3 +191,24 @@ struct DeviceFaultTests {
     }
 }
 
+
+/// `program --link-file`: the accounts of a Google Authenticator export onto a token.
+struct ProgramExportTests {
+    @Test func programsChosenAccountsOfAnExportLink() throws {
+        let emulator = try EmulatorHarness()
+        _ = try emulator.tokenforge(["pin", "set"])
+        let uris = """
+            otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+            otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+            otpauth://totp/Other:carol?secret=KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU
+
+            """
+        let link = try emulator.tokenforge(["export-migration", "--links", "-"], stdin: uris)
+        #expect(link.status == 0, "\(link.stderr)")
+        let result = try emulator.tokenforge(["program", "--link-file", "-", "--accounts", "1,3"], stdin: link.stdout)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "programmed and verified slot 0 of token TFEMU0001: ACME:alice\nprogrammed and verified slot 1 of token TFEMU0001: Other:carol\n")
+        let missing = try emulator.tokenforge(["program", "--link-file", "-", "--accounts", "7"], stdin: link.stdout)
+        #expect(missing.status == 65)
+    }
+}
