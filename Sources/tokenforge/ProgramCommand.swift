@@ -79,13 +79,7 @@ struct ProgramCommand: ParsableCommand {
     func run() throws {
         if let linkFile { return try programExport(from: linkFile) }
         let uri = try credentialToProgram()
-        let configuration = SlotConfiguration(
-            kind: {
-                switch uri.kind {
-                case .totp(let period): .totp(period: UInt32(clamping: period))
-                case .hotp(let counter): .hotp(counter: counter)
-                }
-            }(), algorithm: uri.algorithm, digits: uri.digits, issuer: uri.issuer ?? "", account: uri.account)
+        let configuration = Self.slotConfiguration(for: uri)
         guard uri.account.utf8.count <= SlotConfiguration.maximumNameBytes,
             (uri.issuer ?? "").utf8.count <= SlotConfiguration.maximumNameBytes
         else {
@@ -152,6 +146,19 @@ struct ProgramCommand: ParsableCommand {
         }
     }
 
+    /// What a slot stores for `uri`; with `truncatingNames`, names cut to what a token keeps.
+    static func slotConfiguration(for uri: OTPAuthURI, truncatingNames: Bool = false) -> SlotConfiguration {
+        let limit = truncatingNames ? SlotConfiguration.maximumNameBytes : Int.max
+        let kind: SlotConfiguration.Kind =
+            switch uri.kind {
+            case .totp(let period): .totp(period: UInt32(clamping: period))
+            case .hotp(let counter): .hotp(counter: counter)
+            }
+        return SlotConfiguration(
+            kind: kind, algorithm: uri.algorithm, digits: uri.digits, issuer: String((uri.issuer ?? "").prefix(limit)),
+            account: String(uri.account.prefix(limit)))
+    }
+
     /// Programs the chosen accounts of a Google Authenticator export, each into the first free slot.
     private func programExport(from file: String) throws {
         let payload: ActivationPayload
@@ -185,14 +192,7 @@ struct ProgramCommand: ParsableCommand {
             return serial
         }
         for uri in chosen {
-            let configuration = SlotConfiguration(
-                kind: {
-                    switch uri.kind {
-                    case .totp(let period): .totp(period: UInt32(clamping: period))
-                    case .hotp(let counter): .hotp(counter: counter)
-                    }
-                }(), algorithm: uri.algorithm, digits: uri.digits, issuer: String((uri.issuer ?? "").prefix(64)),
-                account: String(uri.account.prefix(64)))
+            let configuration = Self.slotConfiguration(for: uri, truncatingNames: true)
             let result = try withDriver {
                 try SlotProgrammer(driver: driver, options: options).program(
                     uri.secret, configuration: configuration, slot: nil, now: Int64(Date().timeIntervalSince1970))
