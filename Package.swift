@@ -100,7 +100,8 @@ let package = Package(
         .target(
             name: "Issuance",
             dependencies: [
-                "OTPCore", "Activation", "Exports", "TokenWire", "TokenDrivers", "Provisioning",
+                "OTPCore", "Activation", "Exports", "TokenWire", "TokenDrivers", "Provisioning", "EmulatorServer",
+                "VirtualToken",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

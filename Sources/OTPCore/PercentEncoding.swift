@@ -1,7 +1,7 @@
 /// Percent-encoding of URI components (RFC 3986 §2.1) over UTF-8.
-enum PercentEncoding {
+public enum PercentEncoding {
     /// Encodes every byte but the unreserved characters (RFC 3986 §2.3).
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var output = [UInt8]()
         output.reserveCapacity(text.utf8.count)
         let hexDigits = Array("0123456789ABCDEF".utf8)
@@ -18,7 +18,7 @@ enum PercentEncoding {
     }
 
     /// Decodes `%XX` sequences; nil when a sequence is cut short, not hex, or not UTF-8.
-    static func decode<Text: StringProtocol>(_ text: Text) -> String? {
+    public static func decode<Text: StringProtocol>(_ text: Text) -> String? {
         var bytes = [UInt8]()
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

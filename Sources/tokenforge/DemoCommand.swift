@@ -36,7 +36,7 @@ struct DemoCommand: ParsableCommand {
             )
         }
         let register = try Register(path: directory + "/register.sqlite", passphrase: Self.passphrase)
-        let tokens = InProcessTokens()
+        let tokens = VirtualTokenSource(pin: PIN("24681357"))
         var options = IssueRun.Options(
             issuer: "TokenForge Demo", outputDirectory: directory, letters: try LetterRenderer())
         options.exports = Set(IssueRun.ExportFormat.allCases)
@@ -81,34 +81,5 @@ struct DemoCommand: ParsableCommand {
         print(
             "\nLetters, QR codes and exports are in \(directory) (register passphrase and PSKC password: \"\(Self.passphrase)\")."
         )
-    }
-}
-
-/// Virtual spec tokens in this process, one per serial asked for, with a PIN set.
-final class InProcessTokens: TokenSource {
-    private(set) var drivers: [String: SpecTokenDriver] = [:]
-    private var next = 1
-
-    var programmingOptions: SlotProgrammer.Options {
-        var options = SlotProgrammer.Options()
-        options.allowTestTokens = true
-        return options
-    }
-
-    func token(serial: String?, prompt: String) throws -> any OTPTokenDriver {
-        let name = serial ?? String(format: "TFDEMO%04d", 100 + next)
-        next += 1
-        if let driver = drivers[name] { return driver }
-        var random = SystemRandomNumberGenerator()
-        let clock = DriftingClock()
-        let token = try SpecToken(
-            medium: MemoryFlashMedium(), clock: clock,
-            newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
-        let driver = try SpecTokenDriver(
-            connection: InProcessHIDConnection(device: SpecTokenDevice(token: token, clock: clock)))
-        try driver.setPIN(PIN("24681357"))
-        try driver.verifyPIN(PIN("24681357"))
-        drivers[name] = driver
-        return driver
     }
 }

@@ -9,32 +9,6 @@ import TokenDrivers
 import TokenWire
 import VirtualToken
 
-/// Virtual tokens for issuance tests.
-final class TestTokens: TokenSource {
-    var drivers: [String: SpecTokenDriver] = [:]
-    var programmingOptions: SlotProgrammer.Options {
-        var options = SlotProgrammer.Options()
-        options.allowTestTokens = true
-        return options
-    }
-
-    func token(serial: String?, prompt: String) throws -> any OTPTokenDriver {
-        let name = serial ?? "TFTEST\(drivers.count + 1)"
-        if let driver = drivers[name] { return driver }
-        var random = SystemRandomNumberGenerator()
-        let clock = DriftingClock()
-        let token = try SpecToken(
-            medium: MemoryFlashMedium(), clock: clock,
-            newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
-        let driver = try SpecTokenDriver(
-            connection: InProcessHIDConnection(device: SpecTokenDevice(token: token, clock: clock)))
-        try driver.setPIN(PIN("123456"))
-        try driver.verifyPIN(PIN("123456"))
-        drivers[name] = driver
-        return driver
-    }
-}
-
 struct IssueRunTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-issue-\(UUID().uuidString)").path
     static let passphrase = "correct horse battery"
@@ -55,7 +29,7 @@ struct IssueRunTests {
     @Test func issuesLettersTokensAndExportsThatDecryptToTheRegistersSeeds() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let register = try register()
-        let tokens = TestTokens()
+        let tokens = VirtualTokenSource(pin: PIN("123456"))
         let roster = try Roster.parse(SampleRoster.csv, file: "sample")
         try IssueRun(register: register, options: options(), tokens: tokens).run(roster)
 
