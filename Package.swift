@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -27,9 +28,15 @@ let package = Package(
             name: "OTPCore",
             dependencies: ["CLibCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(name: "TokenModel", dependencies: ["OTPCore"]),
+        .target(name: "CFileSync"),
+        .target(
+            name: "DurableFiles",
+            dependencies: ["CFileSync", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .target(
             name: "TokenWire",
-            dependencies: ["OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["OTPCore", "TokenModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "NitrokeyWire",
@@ -37,7 +44,11 @@ let package = Package(
         ),
         .target(
             name: "VirtualToken",
-            dependencies: ["TokenWire", "NitrokeyWire", "OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "TokenWire", "NitrokeyWire", "TokenModel", "OTPCore", "DurableFiles",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .systemLibrary(
             name: "CHIDAPI",
@@ -48,23 +59,44 @@ let package = Package(
             name: "HIDAPIStandIn",
             path: "Sources/HIDAPIStandIn"
         ),
+        .target(name: "TokenTransport"),
         .target(
-            name: "HIDTransport",
-            dependencies: ["CHIDAPI"]
+            name: "HIDAPITransport",
+            dependencies: ["CHIDAPI", "TokenTransport"]
         ),
         .target(
             name: "TokenDrivers",
+            dependencies: ["TokenModel", "TokenTransport", "OTPCore"]
+        ),
+        .target(
+            name: "SpecTokenFamily",
             dependencies: [
-                "TokenWire", "NitrokeyWire", "HIDTransport", "OTPCore", .product(name: "Crypto", package: "swift-crypto"),
+                "TokenDrivers", "TokenModel", "TokenTransport", "TokenWire", "OTPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
+            name: "NitrokeyProFamily",
+            dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "NitrokeyWire", "OTPCore"]
+        ),
+        .target(
+            name: "Discovery",
+            dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "SpecTokenFamily", "NitrokeyProFamily"]
+        ),
+        .target(
             name: "Provisioning",
-            dependencies: ["TokenDrivers", "TokenWire", "OTPCore"]
+            dependencies: ["Discovery", "TokenDrivers", "TokenModel", "OTPCore"]
         ),
         .target(
             name: "EmulatorServer",
-            dependencies: ["VirtualToken", "TokenWire", "NitrokeyWire", "HIDTransport"]
+            dependencies: ["VirtualToken", "TokenWire", "NitrokeyWire", "TokenModel"]
+        ),
+        .target(
+            name: "TokenTesting",
+            dependencies: [
+                "EmulatorServer", "VirtualToken", "TokenTransport", "TokenDrivers", "SpecTokenFamily", "Provisioning",
+                "TokenModel",
+            ]
         ),
         .executableTarget(
             name: "tokenforge-emulator",
@@ -100,21 +132,28 @@ let package = Package(
         .target(
             name: "Issuance",
             dependencies: [
-                "OTPCore", "Activation", "Exports", "TokenWire", "TokenDrivers", "Provisioning", "EmulatorServer",
-                "VirtualToken",
+                "OTPCore", "Activation", "Exports", "TokenModel", "TokenDrivers", "Discovery", "Provisioning",
+                "DurableFiles", .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .executableTarget(
-            name: "tokenforge",
+        .target(
+            name: "TokenForgeCLI",
             dependencies: [
-                "OTPCore", "Activation", "TokenWire", "HIDTransport", "TokenDrivers", "Provisioning", "Issuance",
-                "EmulatorServer", "VirtualToken",
+                "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "TokenDrivers", "Discovery",
+                "Provisioning", "Issuance", "TokenTesting", "DurableFiles",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(name: "tokenforge", dependencies: ["TokenForgeCLI"]),
+        .executableTarget(
+            name: "tokenforge-fault-injection",
+            dependencies: ["TokenForgeCLI"],
+            path: "Tests/FaultInjection"
         ),
         .executableTarget(
             name: "otp-bench",
@@ -128,12 +167,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "device-bench",
-            dependencies: ["HIDTransport", "TokenDrivers", "Provisioning", "TokenWire", "OTPCore"],
+            dependencies: ["HIDAPITransport", "Discovery", "SpecTokenFamily", "Provisioning", "TokenModel", "OTPCore"],
             path: "bench/device-bench"
         ),
         .executableTarget(
             name: "nitrokey-bench",
-            dependencies: ["HIDTransport", "TokenDrivers", "Provisioning", "TokenWire", "OTPCore"],
+            dependencies: ["HIDAPITransport", "Discovery", "NitrokeyProFamily", "Provisioning", "TokenModel", "OTPCore"],
             path: "bench/nitrokey-bench"
         ),
         .executableTarget(
@@ -157,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "TokenWireTests",
             dependencies: [
-                "TokenWire", "OTPCore",
+                "TokenWire", "TokenModel", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
@@ -167,27 +206,38 @@ let package = Package(
             dependencies: ["NitrokeyWire", "OTPCore"]
         ),
         .testTarget(
+            name: "DurableFilesTests",
+            dependencies: ["DurableFiles", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .testTarget(
             name: "VirtualTokenTests",
             dependencies: [
                 "TestSupport",
-                "VirtualToken", "TokenWire", "NitrokeyWire", "OTPCore",
+                "VirtualToken", "TokenWire", "NitrokeyWire", "TokenModel", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "TokenDriversTests",
-            dependencies: ["TokenDrivers", "TokenWire", "NitrokeyWire", "HIDTransport", "OTPCore", "EmulatorServer", "VirtualToken"]
+            dependencies: [
+                "TokenDrivers", "SpecTokenFamily", "NitrokeyProFamily", "Discovery", "TokenModel", "TokenTransport",
+                "TokenWire", "NitrokeyWire", "OTPCore", "TokenTesting", "EmulatorServer", "VirtualToken",
+            ]
         ),
         .testTarget(
             name: "IssuanceTests",
             dependencies: [
-                "Issuance", "Exports", "EmulatorServer", "VirtualToken", "Provisioning", "TokenDrivers", "TokenWire", "OTPCore",
+                "Issuance", "Exports", "TokenTesting", "Provisioning", "TokenDrivers", "SpecTokenFamily", "TokenModel",
+                "OTPCore",
             ]
         ),
         .testTarget(
             name: "ProvisioningTests",
-            dependencies: ["Provisioning", "TokenDrivers", "EmulatorServer", "VirtualToken", "TokenWire", "OTPCore"]
+            dependencies: [
+                "Provisioning", "Discovery", "TokenDrivers", "SpecTokenFamily", "NitrokeyProFamily", "TokenTesting",
+                "EmulatorServer", "VirtualToken", "TokenModel", "TokenTransport", "TokenWire", "OTPCore",
+            ]
         ),
         .testTarget(
             name: "ActivationTests",
@@ -206,7 +256,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenForgeCLITests",
-            dependencies: ["TestSupport", "OTPCore"]
+            dependencies: [
+                "TestSupport", "OTPCore", "TokenForgeCLI", "Issuance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import TokenModel
 import FoundationEssentials
 import TokenWire
 import VirtualToken

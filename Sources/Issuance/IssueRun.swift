@@ -1,10 +1,13 @@
 import Activation
+import Discovery
+import DurableFiles
 import Exports
 import Foundation
 import OTPCore
 import Provisioning
+import SystemPackage
 import TokenDrivers
-import TokenWire
+import TokenModel
 
 /// What `tokenforge issue` does: seeds for every roster user, QR codes and letters for app
 /// users, programmed tokens for token users, then the exports. Every step is committed to the
@@ -22,8 +25,10 @@ public final class IssueRun {
         public var privacyIDEARealm = "defrealm"
         public var resume = false
         public var letters: LetterRenderer
-        /// Stops the process after this many committed steps (fault injection for tests).
-        public var stopAfterSteps: Int?
+        /// The current time, in Unix seconds.
+        public var now: () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        /// Called after each step is committed to the register, with the number of steps so far.
+        public var afterCommit: (Int) -> Void = { _ in }
 
         public init(issuer: String, outputDirectory: String, letters: LetterRenderer) {
             self.issuer = issuer
@@ -52,7 +57,8 @@ public final class IssueRun {
 
     public enum IssueError: Error, CustomStringConvertible {
         case unfinished([String])
-        case tokenFailed(username: String, DriverError)
+        case tokenFailed(username: String, TokenError)
+        case tokenNotFound(username: String, DiscoveryError)
         case appIncompatible(username: String, AppCompatibilityError)
         case export(ExportFormat, String)
         case noExportPassphrase
@@ -62,6 +68,7 @@ public final class IssueRun {
             case .unfinished(let names):
                 "a previous run stopped before finishing \(names.count) user(s) (\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")): run again with --resume"
             case .tokenFailed(let username, let error): "token for \(username): \(error)"
+            case .tokenNotFound(let username, let error): "token for \(username): \(error)"
             case .appIncompatible(let username, let error): "\(username): \(error)"
             case .export(let format, let detail): "\(format.rawValue) export: \(detail)"
             case .noExportPassphrase:
@@ -162,8 +169,9 @@ public final class IssueRun {
         let users = batch.compactMap { current[$0.username] }
         let letters = users.filter { $0.state == .seeded && $0.entry.method == .app }
         if !letters.isEmpty {
-            try writeLetters(for: letters)
-            SecretFile.syncWrittenFiles()
+            let batch = DurableBatch()
+            try writeLetters(for: letters, batch: batch)
+            try batch.sync()
             try commit { try register.setState(letters.map(\.entry.username), .letterIssued, from: [.seeded]) }
         }
         for user in users {
@@ -186,7 +194,7 @@ public final class IssueRun {
     private func commit(_ change: () throws -> Void) throws {
         try change()
         steps += 1
-        if let limit = options.stopAfterSteps, steps >= limit { kill(getpid(), SIGKILL) }
+        options.afterCommit(steps)
     }
 
     struct SeedParameters {
@@ -213,7 +221,7 @@ public final class IssueRun {
     }
 
     /// Renders the QR codes and letters of `users` on every core, then writes them (unsynced).
-    private func writeLetters(for users: [RegisteredUser]) throws {
+    private func writeLetters(for users: [RegisteredUser], batch: DurableBatch) throws {
         let uris = try users.map { try uri(for: $0) }
         for (user, uri) in zip(users, uris) {
             do { try (user.entry.appProfile ?? .any).check(uri) } catch {
@@ -236,18 +244,25 @@ public final class IssueRun {
         let base = options.outputDirectory
         for (user, result) in zip(users, try rendered.values()) {
             let name = user.entry.username
-            try SecretFile.write(result.png, to: "\(base)/qr/\(name).png", sync: false)
-            try SecretFile.write(Array(result.svg.utf8), to: "\(base)/qr/\(name).svg", sync: false)
-            try SecretFile.write(
+            try Self.writeOutput(result.png, to: "\(base)/qr/\(name).png", batch: batch)
+            try Self.writeOutput(Array(result.svg.utf8), to: "\(base)/qr/\(name).svg", batch: batch)
+            try Self.writeOutput(
                 Array(result.letter.utf8), to: "\(base)/letters/\(name).\(user.entry.language.rawValue).html",
-                sync: false)
+                batch: batch)
         }
+    }
+
+    /// Writes one output file: mode 0600 in a 0700 directory, replacing the previous run's.
+    static func writeOutput(_ bytes: [UInt8], to path: String, batch: DurableBatch? = nil) throws(DurableFileError) {
+        try DurableFile.write(
+            bytes, to: FilePath(path), existing: .replaceRegularFile, directoryPermissions: [.ownerReadWriteExecute],
+            batch: batch)
     }
 
     /// Programs the user's seed into a token and verifies it; returns the token's serial.
     private func programToken(for user: RegisteredUser) throws -> String {
         guard let tokens else {
-            throw IssueError.tokenFailed(username: user.entry.username, .unsupported("no token source"))
+            throw IssueError.tokenFailed(username: user.entry.username, .unsupported("no token source was given"))
         }
         let username = user.entry.username
         do {
@@ -265,17 +280,16 @@ public final class IssueRun {
             }
             var programming = tokens.programmingOptions
             programming.overwrite = true
-            let configuration = SlotConfiguration(
-                kind: .totp(period: UInt32(user.period)), algorithm: user.algorithm, digits: user.digits,
-                issuer: String(options.issuer.prefix(64)),
-                account: String(user.entry.email.prefix(64)))
+            let uri = try uri(for: user)
+            let configuration = SlotConfiguration(uri, truncatingNamesTo: try driver.capabilities().nameBytes)
             _ = try SlotProgrammer(driver: driver, options: programming).program(
-                try register.seed(of: user), configuration: configuration, slot: SlotIndex(slot),
-                now: Int64(Date().timeIntervalSince1970))
+                uri.secret, configuration: configuration, slot: SlotIndex(slot), now: options.now())
             try commit { try register.setState(username, .programmed, from: [.seeded]) }
             return serial
-        } catch let error as DriverError {
+        } catch let error as TokenError {
             throw IssueError.tokenFailed(username: username, error)
+        } catch let error as DiscoveryError {
+            throw IssueError.tokenNotFound(username: username, error)
         }
     }
 
@@ -317,7 +331,7 @@ public final class IssueRun {
             } catch {
                 throw IssueError.export(format, "\(error)")
             }
-            try SecretFile.write(Array(content.utf8), to: "\(base)/\(name)")
+            try Self.writeOutput(Array(content.utf8), to: "\(base)/\(name)")
             progress(.exported(path: "\(base)/\(name)", users: records.count))
         }
         let newlyExported = users.filter { [.programmed, .letterIssued].contains($0.state) }.map(\.entry.username)

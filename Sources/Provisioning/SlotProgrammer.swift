@@ -1,6 +1,6 @@
-import OTPCore
-import TokenDrivers
-import TokenWire
+public import OTPCore
+public import TokenDrivers
+public import TokenModel
 
 /// Programs one slot the way an administrator needs it done, on any token family: what the token
 /// cannot hold refused before anything is written, clock set first, the seed sent encrypted to the
@@ -22,7 +22,7 @@ public struct SlotProgrammer {
         public let slot: SlotIndex
         /// The token's clock minus the host's before it was set, in seconds (nil: unknown).
         public let clockDriftBeforeSync: Int64?
-        /// Whether the seed crossed USB encrypted (§7).
+        /// Whether the seed crossed USB encrypted.
         public let encrypted: Bool
         /// For HOTP: the counter the token will use next (verification used one).
         public let nextCounter: UInt64?
@@ -44,7 +44,7 @@ public struct SlotProgrammer {
     /// Writes `secret` into `slot` (nil: the first free one) and verifies it at `now`.
     public func program(
         _ secret: Secret, configuration: SlotConfiguration, slot requested: SlotIndex?, now: Int64
-    ) throws(DriverError) -> Result {
+    ) throws(TokenError) -> Result {
         let capabilities = try driver.capabilities()
         try capabilities.check(configuration, secretBytes: secret.byteCount)
         let slot = try driver.chooseSlot(requested, for: configuration.kind, overwrite: options.overwrite)
@@ -76,17 +76,38 @@ public struct SlotProgrammer {
                 steps = (UInt64(now) / UInt64(period))...(UInt64(now + Self.clockAllowanceSeconds) / UInt64(period))
             }
             guard steps.contains(where: { generator.code(counter: $0) == answer.code }) else {
-                throw .verificationFailed(slot: used)
+                throw .slotNotVerified(used)
             }
         case .hotp(let counter):
             let answer = try driver.calculate(used, at: nil)
             guard answer.counter == counter, answer.code == generator.code(counter: counter) else {
-                throw .verificationFailed(slot: used)
+                throw .slotNotVerified(used)
             }
             nextCounter = counter + 1
         }
         return Result(
             slot: used, clockDriftBeforeSync: drift, encrypted: written.encrypted, nextCounter: nextCounter,
             storedName: written.storedName)
+    }
+
+    /// Writes `uri`'s account into `slot` (nil: the first free one) and verifies it at `now`.
+    public func program(_ uri: OTPAuthURI, slot: SlotIndex?, now: Int64) throws(TokenError) -> Result {
+        try program(uri.secret, configuration: SlotConfiguration(uri), slot: slot, now: now)
+    }
+
+    /// Programs each account into the first free slot and verifies it, in order; names longer
+    /// than the token keeps are cut. `programmed` is told of each one as it is verified.
+    public func programAll(
+        _ accounts: [OTPAuthURI], now: () -> Int64, programmed: (OTPAuthURI, Result) -> Void = { _, _ in }
+    ) throws(TokenError) -> [Result] {
+        let nameBytes = try driver.capabilities().nameBytes
+        var results: [Result] = []
+        for uri in accounts {
+            let result = try program(
+                uri.secret, configuration: SlotConfiguration(uri, truncatingNamesTo: nameBytes), slot: nil, now: now())
+            programmed(uri, result)
+            results.append(result)
+        }
+        return results
     }
 }

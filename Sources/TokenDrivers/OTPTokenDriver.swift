@@ -1,5 +1,6 @@
-import OTPCore
-import TokenWire
+public import OTPCore
+public import TokenModel
+public import TokenTransport
 
 /// What every token family's driver offers the CLI and the workflows: identity, PIN, slots,
 /// codes, clock, factory reset. Spec-only features (encrypted seed import, attestation) stay
@@ -7,171 +8,60 @@ import TokenWire
 public protocol OTPTokenDriver: AnyObject {
     var family: TokenFamily { get }
     /// What the token can hold and how it behaves; `SlotProgrammer` refuses anything else before writing.
-    func capabilities() throws(DriverError) -> OTPTokenCapabilities
-    func tokenInfo() throws(DriverError) -> OTPTokenInfo
+    func capabilities() throws(TokenError) -> OTPTokenCapabilities
+    func tokenInfo() throws(TokenError) -> OTPTokenInfo
     /// The serial users see in `tokenforge devices`, without the rest of `tokenInfo`.
-    func serialNumber() throws(DriverError) -> String
+    func serialNumber() throws(TokenError) -> String
 
     /// Gives a token without a PIN its first one.
-    func setPIN(_ pin: PIN) throws(DriverError)
+    func setPIN(_ pin: PIN) throws(TokenError)
     /// Unlocks the token for what follows (a Nitrokey: the admin PIN, which uses a try when wrong).
-    func verifyPIN(_ pin: PIN) throws(DriverError)
-    func changePIN(from current: PIN, to new: PIN) throws(DriverError)
+    func verifyPIN(_ pin: PIN) throws(TokenError)
+    func changePIN(from current: PIN, to new: PIN) throws(TokenError)
 
     /// Every used slot, never its secret.
-    func slots() throws(DriverError) -> [SlotEntry]
+    func slots() throws(TokenError) -> [SlotEntry]
     /// The slot a credential of `kind` goes to: `requested` once checked to exist, suit the kind and
     /// be free (or `overwrite`), else the first free one.
-    func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool) throws(DriverError)
+    func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool) throws(TokenError)
         -> SlotIndex
     /// Writes the seed into `slot`, encrypted when the token and `policy` allow.
     @discardableResult
     func writeSlot(
         _ slot: SlotIndex, secret: Secret, configuration: SlotConfiguration, overwrite: Bool, policy: SeedImportPolicy
-    ) throws(DriverError) -> WrittenSlot
+    ) throws(TokenError) -> WrittenSlot
     /// The slot's code: TOTP at `time` (nil: on the token's clock), HOTP at its counter, which then advances.
-    func calculate(_ slot: SlotIndex, at time: UInt64?) throws(DriverError) -> CalculatedCode
-    func deleteSlot(_ slot: SlotIndex) throws(DriverError)
+    func calculate(_ slot: SlotIndex, at time: UInt64?) throws(TokenError) -> CalculatedCode
+    func deleteSlot(_ slot: SlotIndex) throws(TokenError)
 
     /// Sets the clock to `now` where needed; returns the token's clock minus `now` before, when the token can tell.
-    func synchroniseClock(to now: Int64) throws(DriverError) -> Int64?
-    func setTime(_ time: UInt64) throws(DriverError)
+    func synchroniseClock(to now: Int64) throws(TokenError) -> Int64?
+    func setTime(_ time: UInt64) throws(TokenError)
     /// The token's clock, or nil when it was never set or cannot be read.
-    func time() throws(DriverError) -> UInt64?
+    func time() throws(TokenError) -> UInt64?
 
     /// Erases every slot; `pin` is needed when `capabilities().pinToFactoryReset`.
-    func factoryReset(pin: PIN?) throws(DriverError)
+    func factoryReset(pin: PIN?) throws(TokenError)
 }
 
-/// Whether a seed may cross USB in clear or to a test-signed token.
-public struct SeedImportPolicy: Sendable, Equatable {
-    public var allowTestTokens: Bool
-    public var allowPlainImport: Bool
+/// How a driver talks: how long it waits for each answer, and the clock it waits by.
+public struct DriverSettings {
+    public var timeoutMilliseconds: Int
+    public var clock: any TransportClock
 
-    public init(allowTestTokens: Bool = false, allowPlainImport: Bool = false) {
-        self.allowTestTokens = allowTestTokens
-        self.allowPlainImport = allowPlainImport
-    }
-}
-
-/// What a slot write did.
-public struct WrittenSlot: Sendable, Equatable {
-    public let slot: SlotIndex
-    /// Whether the seed crossed USB encrypted.
-    public let encrypted: Bool
-    /// The name the token keeps when it is not issuer and account as given (a Nitrokey's 15 bytes).
-    public let storedName: String?
-
-    public init(slot: SlotIndex, encrypted: Bool, storedName: String? = nil) {
-        self.slot = slot
-        self.encrypted = encrypted
-        self.storedName = storedName
+    public init(timeoutMilliseconds: Int = 2_000, clock: any TransportClock = SystemTransportClock()) {
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.clock = clock
     }
 }
 
-/// A token's identity and state, the same for every family.
-public struct OTPTokenInfo: Sendable, Equatable {
-    public var serial: String
-    public var family: String
-    public var firmware: String
-    public var slotCount: Int
-    public var freeSlots: Int
-    public var algorithms: [OTPAlgorithm]
-    /// The token's clock; nil when never set, or when the token cannot report it.
-    public var time: UInt64?
-    public var pinSet: Bool
-    /// Tries left for the PIN `verifyPIN` takes (a Nitrokey's admin PIN).
-    public var pinRetries: Int
-    /// A Nitrokey's user PIN tries.
-    public var userPINRetries: Int?
-    public var encryptedSeedImport: Bool
-
-    public init(
-        serial: String, family: String, firmware: String, slotCount: Int, freeSlots: Int, algorithms: [OTPAlgorithm],
-        time: UInt64?, pinSet: Bool, pinRetries: Int, userPINRetries: Int? = nil, encryptedSeedImport: Bool
-    ) {
-        self.serial = serial
-        self.family = family
-        self.firmware = firmware
-        self.slotCount = slotCount
-        self.freeSlots = freeSlots
-        self.algorithms = algorithms
-        self.time = time
-        self.pinSet = pinSet
-        self.pinRetries = pinRetries
-        self.userPINRetries = userPINRetries
-        self.encryptedSeedImport = encryptedSeedImport
-    }
-}
-
-/// The limits and behaviour of one family (and firmware): what may be programmed, what needs the PIN.
-public struct OTPTokenCapabilities: Sendable, Equatable {
-    /// "the Nitrokey Pro" — the subject of refusals.
-    public var familyName: String
-    public var algorithms: [OTPAlgorithm]
-    public var digits: [Int]
-    public var secretBytes: ClosedRange<Int>
-    public var totpPeriods: ClosedRange<UInt32>
-    /// Codes for any time (CALCULATE with a time), or only on the token's own clock.
-    public var codesAtAnyTime: Bool
-    public var readableClock: Bool
-    /// Listing slots and reading codes need the PIN.
-    public var pinToRead: Bool
-    public var pinToSetClock: Bool
-    public var pinToFactoryReset: Bool
-    /// The token always has a PIN, a factory default one at first.
-    public var alwaysHasPIN: Bool
-    public var encryptedSeedImport: Bool
-    /// A firmware note for refusals ("firmware 0.7 takes 20; 0.8 and later take 40").
-    public var note: String?
-
-    public init(
-        familyName: String, algorithms: [OTPAlgorithm], digits: [Int], secretBytes: ClosedRange<Int>,
-        totpPeriods: ClosedRange<UInt32>, codesAtAnyTime: Bool, readableClock: Bool, pinToRead: Bool,
-        pinToSetClock: Bool, pinToFactoryReset: Bool, alwaysHasPIN: Bool, encryptedSeedImport: Bool, note: String? = nil
-    ) {
-        self.familyName = familyName
-        self.algorithms = algorithms
-        self.digits = digits
-        self.secretBytes = secretBytes
-        self.totpPeriods = totpPeriods
-        self.codesAtAnyTime = codesAtAnyTime
-        self.readableClock = readableClock
-        self.pinToRead = pinToRead
-        self.pinToSetClock = pinToSetClock
-        self.pinToFactoryReset = pinToFactoryReset
-        self.alwaysHasPIN = alwaysHasPIN
-        self.encryptedSeedImport = encryptedSeedImport
-        self.note = note
-    }
-
-    /// "the Nitrokey Pro supports SHA1 only, 6 or 8 digits, secrets up to 40 bytes".
-    public var summary: String {
-        let algorithmText =
-            algorithms.count == 1
-            ? "\(algorithms[0].rawValue) only" : algorithms.map(\.rawValue).joined(separator: ", ")
-        let digitText =
-            digits.count == 2 ? "\(digits[0]) or \(digits[1]) digits" : "\(digits.first!) to \(digits.last!) digits"
-        return "\(familyName) supports \(algorithmText), \(digitText), secrets up to \(secretBytes.upperBound) bytes"
-            + (note.map { " (\($0))" } ?? "")
-    }
-
-    /// Refuses, before anything is written, a credential this token cannot hold; the message says
-    /// what the token supports and what was asked.
-    public func check(_ configuration: SlotConfiguration, secretBytes count: Int) throws(DriverError) {
-        if !algorithms.contains(configuration.algorithm) {
-            throw .unsupported("\(summary): \(configuration.algorithm.rawValue) was asked")
-        }
-        if !digits.contains(configuration.digits) {
-            throw .unsupported("\(summary): \(configuration.digits) digits were asked")
-        }
-        if !secretBytes.contains(count) {
-            throw .unsupported("\(summary): the secret is \(count) bytes")
-        }
-        if case .totp(let period) = configuration.kind, !totpPeriods.contains(period) {
-            throw .unsupported(
-                "\(familyName) takes TOTP periods of \(totpPeriods.lowerBound) to \(totpPeriods.upperBound) s: \(period) s was asked"
-            )
+extension TokenError {
+    /// A transport failure as the family-neutral error: a vanished device is `disconnected`.
+    public init(_ error: HIDError) {
+        switch error {
+        case .disconnected: self = .disconnected("\(error)")
+        case .initialisationFailed, .enumerationFailed, .openFailed, .writeFailed, .readFailed, .featureReportFailed:
+            self = .transport("\(error)")
         }
     }
 }

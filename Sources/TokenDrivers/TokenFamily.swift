@@ -1,54 +1,46 @@
-import HIDTransport
-import NitrokeyWire
-import TokenWire
+public import TokenModel
+public import TokenTransport
 
-/// A kind of USB OTP token TokenForge can program, and how to recognise it.
-public struct TokenFamily: Equatable, Sendable {
-    public enum WireProtocol: Sendable, Equatable {
-        /// firmware-spec/PROTOCOL.md over 64-byte input/output reports.
-        case spec
-        /// The Nitrokey Pro protocol over 64-byte feature reports (NitrokeyWire).
-        case nitrokeyPro
-    }
+/// A kind of USB OTP token TokenForge can program: how to recognise it, and its driver.
+public struct TokenFamily: Sendable, CustomStringConvertible {
+    /// Opens the family's driver on a connection to one of its devices.
+    public typealias Opener =
+        @Sendable (any HIDConnection, DriverSettings) throws(TokenError) -> any OTPTokenDriver
 
     public let name: String
     public let vendorID: UInt16
     public let productID: UInt16
     /// When set, only the HID interface with this usage page is the OTP one.
     public let usagePage: UInt16?
-    public let wireProtocol: WireProtocol
+    private let opener: Opener
 
-    public static let specToken = TokenFamily(
-        name: "TokenForge spec token", vendorID: USBIdentity.vendorID, productID: USBIdentity.productID,
-        usagePage: USBIdentity.usagePage, wireProtocol: .spec)
-    public static let nitrokeyPro = TokenFamily(
-        name: "Nitrokey Pro", vendorID: NitrokeyUSBIdentity.proVendorID, productID: NitrokeyUSBIdentity.proProductID,
-        usagePage: nil, wireProtocol: .nitrokeyPro)
-    /// Purism's Librem Key: Nitrokey Pro firmware under Purism's IDs.
-    public static let libremKey = TokenFamily(
-        name: "Librem Key", vendorID: NitrokeyUSBIdentity.libremVendorID,
-        productID: NitrokeyUSBIdentity.libremProductID,
-        usagePage: nil, wireProtocol: .nitrokeyPro)
+    public init(name: String, vendorID: UInt16, productID: UInt16, usagePage: UInt16?, opener: @escaping Opener) {
+        self.name = name
+        self.vendorID = vendorID
+        self.productID = productID
+        self.usagePage = usagePage
+        self.opener = opener
+    }
 
-    /// Every supported family; udev/70-tokenforge.rules grants access to exactly these.
-    public static let registry: [TokenFamily] = [specToken, nitrokeyPro, libremKey]
-
-    /// The family of an enumerated device, if TokenForge supports it.
-    public static func family(of device: HIDDeviceInfo) -> TokenFamily? {
-        registry.first {
-            $0.vendorID == device.vendorID && $0.productID == device.productID
-                && ($0.usagePage == nil || $0.usagePage == device.usagePage)
-        }
+    /// Whether an enumerated device is this family's OTP interface.
+    public func matches(_ device: HIDDeviceInfo) -> Bool {
+        vendorID == device.vendorID && productID == device.productID
+            && (usagePage == nil || usagePage == device.usagePage)
     }
 
     /// The driver for a connection to a device of this family.
-    public func openDriver(_ connection: HIDConnection, timeoutMilliseconds: Int) throws(DriverError)
-        -> any OTPTokenDriver
+    public func openDriver(_ connection: any HIDConnection, settings: DriverSettings = DriverSettings())
+        throws(TokenError) -> any OTPTokenDriver
     {
-        switch wireProtocol {
-        case .spec: try SpecTokenDriver(connection: connection, timeoutMilliseconds: timeoutMilliseconds)
-        case .nitrokeyPro:
-            try NitrokeyDriver(connection: connection, family: self, timeoutMilliseconds: timeoutMilliseconds)
-        }
+        try opener(connection, settings)
+    }
+
+    public var description: String { name }
+}
+
+extension TokenFamily: Equatable {
+    public static func == (lhs: TokenFamily, rhs: TokenFamily) -> Bool {
+        lhs.name == rhs.name && lhs.vendorID == rhs.vendorID && lhs.productID == rhs.productID
+            && lhs.usagePage == rhs.usagePage
     }
 }

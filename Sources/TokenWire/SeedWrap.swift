@@ -1,3 +1,4 @@
+import TokenModel
 import Crypto
 import FoundationEssentials
 import OTPCore
@@ -103,13 +104,11 @@ public struct Attestation: Equatable, Sendable {
 
 /// Manufacturer keys a host trusts (§8.2).
 public enum ManufacturerKeys {
-    /// The published test manufacturer key: private key = SHA-256("TokenForge test manufacturer
-    /// key v1"). Anyone can sign with it, so it proves only conformance, never genuineness; hosts
-    /// accept it only when told to (virtual and development tokens).
-    public static let testPrivateKey: P256.Signing.PrivateKey = {
-        let seed = SHA256.hash(data: Array("TokenForge test manufacturer key v1".utf8))
-        return try! P256.Signing.PrivateKey(rawRepresentation: Array(seed))
-    }()
-
-    public static var test: P256.Signing.PublicKey { testPrivateKey.publicKey }
+    /// The published test manufacturer key, whose private key is SHA-256("TokenForge test
+    /// manufacturer key v1"). Anyone can sign with it, so it proves only conformance, never
+    /// genuineness; hosts accept it only when told to (virtual and development tokens).
+    public static let test = try! P256.Signing.PublicKey(
+        x963Representation: Hex.decode(
+            "040a7b690c05cbcadb29463169c5515ff29f4e5b73724ea02cbe8216f0f3ca2a60"
+                + "07d59601f601764e90ff0299fa4c076d49e5355c0645f2e45bc24a768ddfc1fc"))
 }

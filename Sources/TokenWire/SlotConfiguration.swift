@@ -1,40 +1,17 @@
-import OTPCore
+public import OTPCore
+public import TokenModel
 
-/// A slot number; 0xFF in PUT_SLOT asks for the first free slot (§5.5).
-public struct SlotIndex: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
+extension SlotIndex {
+    /// 0xFF in PUT_SLOT asks for the first free slot (§5.5).
     public static let firstFree = SlotIndex(rawValue: 0xFF)
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public init(_ value: Int) { rawValue = UInt8(value) }
-    public static func < (lhs: SlotIndex, rhs: SlotIndex) -> Bool { lhs.rawValue < rhs.rawValue }
-    public var description: String { self == .firstFree ? "first free slot" : "slot \(rawValue)" }
 }
 
-/// What a slot holds besides its secret: everything LIST_SLOTS may reveal (§5.7).
-public struct SlotConfiguration: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable {
-        case totp(period: UInt32)
-        case hotp(counter: UInt64)
-    }
-
-    /// Issuer and account are at most this many UTF-8 bytes each.
+/// The encoding of a slot's configuration in LIST_SLOTS and PUT_SLOT (§5.5, §5.7).
+extension SlotConfiguration {
+    /// Issuer and account are at most this many UTF-8 bytes each on a spec token.
     public static let maximumNameBytes = 64
-    /// Secrets are 1 to 64 bytes.
+    /// A spec token's secrets are 1 to 64 bytes.
     public static let secretSizes = 1...64
-
-    public var kind: Kind
-    public var algorithm: OTPAlgorithm
-    public var digits: Int
-    public var issuer: String
-    public var account: String
-
-    public init(kind: Kind, algorithm: OTPAlgorithm, digits: Int, issuer: String, account: String) {
-        self.kind = kind
-        self.algorithm = algorithm
-        self.digits = digits
-        self.issuer = issuer
-        self.account = account
-    }
 
     public var fields: [TLV] {
         var fields = [
@@ -55,6 +32,7 @@ public struct SlotConfiguration: Equatable, Sendable {
 
     init(_ fields: Fields) throws(MessageError) {
         let kindCode = try fields.byte(.kind)
+        let kind: Kind
         switch kindCode {
         case 1:
             let period = try fields.integer(.period, as: UInt32.self)
@@ -68,14 +46,13 @@ public struct SlotConfiguration: Equatable, Sendable {
         guard let algorithm = OTPAlgorithm(code: try fields.byte(.algorithm)) else {
             throw .unsupportedValue(.algorithm)
         }
-        self.algorithm = algorithm
-        digits = Int(try fields.byte(.digits))
+        let digits = Int(try fields.byte(.digits))
         guard HOTPGenerator.supportedDigits.contains(digits) else { throw .unsupportedValue(.digits) }
-        issuer = try fields.string(.issuer, maximumBytes: Self.maximumNameBytes) ?? ""
+        let issuer = try fields.string(.issuer, maximumBytes: Self.maximumNameBytes) ?? ""
         guard let account = try fields.string(.account, maximumBytes: Self.maximumNameBytes) else {
             throw .missingField(.account)
         }
-        self.account = account
+        self.init(kind: kind, algorithm: algorithm, digits: digits, issuer: issuer, account: account)
     }
 }
 
@@ -108,16 +85,9 @@ extension OTPAlgorithm {
     }
 }
 
-/// A PIN: 4 to 32 bytes of UTF-8, redacted when printed (§5.2).
-public struct PIN: Equatable, Sendable, CustomStringConvertible {
-    public static let allowedLengths = 4...32
-    public let bytes: [UInt8]
-
-    public init(bytes: [UInt8]) { self.bytes = bytes }
-    public init(_ text: String) { bytes = Array(text.utf8) }
-
-    public var meetsPolicy: Bool { Self.allowedLengths.contains(bytes.count) }
-    public var description: String { "PIN(redacted)" }
+extension PINRule {
+    /// A spec token's PIN: 4 to 32 bytes of UTF-8 (§5.2).
+    public static let specToken = PINRule(name: "PIN", lengths: 4...32)
 }
 
 /// The seed of a PUT_SLOT: in clear, or wrapped to the token's key (§5.5, §7).

@@ -13,6 +13,24 @@ public enum TokenCommand: UInt8, Sendable, CaseIterable {
     case factoryReset = 0x0B
     case attest = 0x0C
 
+    /// The command's name in firmware-spec §5 ("GET_INFO").
+    public var name: String {
+        switch self {
+        case .getInfo: "GET_INFO"
+        case .setPIN: "SET_PIN"
+        case .verifyPIN: "VERIFY_PIN"
+        case .changePIN: "CHANGE_PIN"
+        case .putSlot: "PUT_SLOT"
+        case .deleteSlot: "DELETE_SLOT"
+        case .listSlots: "LIST_SLOTS"
+        case .calculate: "CALCULATE"
+        case .setTime: "SET_TIME"
+        case .getTime: "GET_TIME"
+        case .factoryReset: "FACTORY_RESET"
+        case .attest: "ATTEST"
+        }
+    }
+
     /// Whether the command needs a channel unlocked by VERIFY_PIN (§5, table 2).
     public var needsPIN: Bool {
         switch self {

@@ -1,3 +1,4 @@
+import TokenModel
 import OTPCore
 
 /// An application request (§4.1; commands §5): `COMMAND(1) FIELDS…`, carried in a MSG frame.
@@ -34,6 +35,15 @@ public enum TokenRequest: Equatable, Sendable {
         case .getTime: .getTime
         case .factoryReset: .factoryReset
         case .attest: .attest
+        }
+    }
+
+    /// The slot the request is about, if any.
+    public var slot: SlotIndex? {
+        switch self {
+        case .putSlot(let write): write.slot
+        case .deleteSlot(let slot), .calculate(let slot, _): slot
+        case .getInfo, .setPIN, .verifyPIN, .changePIN, .listSlots, .setTime, .getTime, .factoryReset, .attest: nil
         }
     }
 

@@ -1,3 +1,4 @@
+import TokenModel
 import OTPCore
 
 /// An application response (§4.1; statuses §6): `STATUS(1) FIELDS…`.
@@ -93,23 +94,14 @@ public struct TokenInfo: Equatable, Sendable {
 }
 
 /// One entry of a LIST_SLOTS response (§5.7): a slot's metadata, never its secret.
-public struct SlotEntry: Equatable, Sendable {
-    public var slot: SlotIndex
-    public var configuration: SlotConfiguration
-
-    public init(slot: SlotIndex, configuration: SlotConfiguration) {
-        self.slot = slot
-        self.configuration = configuration
-    }
-
+extension SlotEntry {
     public var field: TLV {
         TLV(.slotEntry, TLV.encode([TLV(.slot, byte: slot.rawValue)] + configuration.fields))
     }
 
     init(field: TLV) throws(MessageError) {
         let inner = Fields(try TLV.decode(field.value))
-        slot = SlotIndex(rawValue: try inner.byte(.slot))
-        configuration = try SlotConfiguration(inner)
+        self.init(slot: SlotIndex(rawValue: try inner.byte(.slot)), configuration: try SlotConfiguration(inner))
     }
 }
 
@@ -136,15 +128,7 @@ public struct SlotList: Equatable, Sendable {
 }
 
 /// A CALCULATE response (§5.8): the code, and for HOTP the counter it was computed at.
-public struct CalculatedCode: Equatable, Sendable {
-    public var code: String
-    public var counter: UInt64?
-
-    public init(code: String, counter: UInt64?) {
-        self.code = code
-        self.counter = counter
-    }
-
+extension CalculatedCode {
     public var fields: [TLV] {
         [TLV(.code, string: code)] + (counter.map { [TLV(.counter, uint64: $0)] } ?? [])
     }
@@ -154,7 +138,6 @@ public struct CalculatedCode: Equatable, Sendable {
         guard let code = try fields.string(.code, maximumBytes: 10), code.allSatisfy(\.isASCII),
             code.allSatisfy(\.isNumber)
         else { throw .missingField(.code) }
-        self.code = code
-        counter = try fields.optionalInteger(.counter, as: UInt64.self)
+        self.init(code: code, counter: try fields.optionalInteger(.counter, as: UInt64.self))
     }
 }

@@ -1,3 +1,4 @@
+import TokenModel
 import Crypto
 import FoundationEssentials
 import TokenWire
@@ -17,7 +18,7 @@ public struct DeviceIdentity: Sendable {
 
     /// A new identity signed with `manufacturerKey` (the published test key by default).
     public static func manufacture<Generator: RandomNumberGenerator>(
-        serial: String? = nil, manufacturerKey: P256.Signing.PrivateKey = ManufacturerKeys.testPrivateKey,
+        serial: String? = nil, manufacturerKey: P256.Signing.PrivateKey = TestManufacturer.privateKey,
         using random: inout Generator
     ) -> DeviceIdentity {
         var key: P256.KeyAgreement.PrivateKey?

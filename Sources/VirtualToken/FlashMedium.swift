@@ -1,4 +1,6 @@
+import DurableFiles
 import FoundationEssentials
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -95,18 +97,12 @@ public final class FileFlashMedium: FlashMedium {
     }
 
     public func replace(with bytes: [UInt8]) throws {
-        let temporary = path + ".new"
-        let fresh = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fresh >= 0 else { throw FlashError.io(operation: "open \(temporary)", code: errno) }
-        do {
-            defer { close(fresh) }
-            try Self.writeAll(bytes, to: fresh, at: 0, path: temporary)
-            guard fsync(fresh) == 0 else { throw FlashError.io(operation: "fsync \(temporary)", code: errno) }
-        }
         let old = open(path, O_RDWR | O_CLOEXEC)
-        guard rename(temporary, path) == 0 else {
-            if old >= 0 { close(old) }
-            throw FlashError.io(operation: "rename \(temporary)", code: errno)
+        defer { if old >= 0 { close(old) } }
+        do {
+            try DurableFile.write(bytes, to: FilePath(path), existing: .replaceRegularFile)
+        } catch {
+            throw FlashError.io(operation: "replace \(path)", code: Self.code(of: error))
         }
         if descriptor >= 0 {
             close(descriptor)
@@ -118,7 +114,15 @@ public final class FileFlashMedium: FlashMedium {
                 try? Self.writeAll([UInt8](repeating: 0, count: Int(status.st_size)), to: old, at: 0, path: path)
                 fsync(old)
             }
-            close(old)
+        }
+    }
+
+    private static func code(of error: DurableFileError) -> Int32 {
+        switch error.reason {
+        case .system(_, let errno): errno.rawValue
+        case .exists: EEXIST
+        case .notARegularFile: EISDIR
+        case .permissions: EPERM
         }
     }
 

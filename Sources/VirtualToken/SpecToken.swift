@@ -1,3 +1,4 @@
+import TokenModel
 import Crypto
 import OTPCore
 import TokenWire
@@ -203,7 +204,7 @@ public final class SpecToken {
             return TokenResponse(status: .ok, fields: info.fields)
         case .setPIN(let pin):
             guard storedPIN == nil else { throw TokenStatus.pinAlreadySet }
-            guard pin.meetsPolicy else { throw TokenStatus.pinPolicy }
+            guard PINRule.specToken.lengths.contains(pin.bytes.count) else { throw TokenStatus.pinPolicy }
             try store(pin: pin)
             return TokenResponse(status: .ok)
         case .verifyPIN(let pin):
@@ -212,7 +213,7 @@ public final class SpecToken {
             return TokenResponse(status: .ok, fields: [TLV(.pinRetries, byte: UInt8(configuration.pinRetryLimit))])
         case .changePIN(let current, let new):
             guard storedPIN != nil else { throw TokenStatus.pinNotSet }
-            guard new.meetsPolicy else { throw TokenStatus.pinPolicy }
+            guard PINRule.specToken.lengths.contains(new.bytes.count) else { throw TokenStatus.pinPolicy }
             try verify(current)
             try store(pin: new)
             return TokenResponse(status: .ok)

@@ -1,3 +1,4 @@
+import TokenModel
 import EmulatorServer
 import OTPCore
 import Provisioning

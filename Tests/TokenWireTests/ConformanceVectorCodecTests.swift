@@ -1,3 +1,4 @@
+import TokenModel
 import Foundation
 import OTPCore
 import Testing

@@ -1,3 +1,4 @@
+import TokenModel
 import Testing
 import TokenWire
 

@@ -1,3 +1,4 @@
+import TokenModel
 import Crypto
 import OTPCore
 import PropertyBased

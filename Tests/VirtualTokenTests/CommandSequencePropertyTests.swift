@@ -1,3 +1,4 @@
+import TokenModel
 import OTPCore
 import PropertyBased
 import Testing

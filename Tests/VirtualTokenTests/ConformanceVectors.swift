@@ -1,3 +1,4 @@
+import TokenModel
 import TestSupport
 import Crypto
 import Foundation
@@ -75,7 +76,7 @@ final class VectorRecorder {
             rawRepresentation: Array(SHA256.hash(data: Array("TokenForge vector token key 1".utf8))))
         let message = Attestation.signedMessage(
             serial: "TF00000001", publicKey: Array(key.publicKey.x963Representation))
-        let signature = try! ManufacturerKeys.testPrivateKey.signature(for: SHA256.hash(data: message))
+        let signature = try! TestManufacturer.privateKey.signature(for: SHA256.hash(data: message))
         return .init(
             serial: "TF00000001", privateKey: Hex.encode(key.rawRepresentation),
             attestationSignature: Hex.encode(signature.rawRepresentation))

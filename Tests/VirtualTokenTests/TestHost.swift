@@ -1,3 +1,4 @@
+import TokenModel
 import TestSupport
 import OTPCore
 import TokenWire

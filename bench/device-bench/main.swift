@@ -1,20 +1,22 @@
+import Discovery
 import Foundation
-import HIDTransport
+import HIDAPITransport
 import OTPCore
 import Provisioning
-import TokenDrivers
-import TokenWire
+import SpecTokenFamily
+import TokenModel
 
 // Program + verify of one slot through hidapi, timed: run under the stand-in library against
 // tokenforge-emulator (bench/device-roundtrip.sh does). A token without a PIN gets 123456.
 // Prints "program_verify_ms_mean=… program_verify_ms_p95=… runs=N".
 
 let runs = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200
-guard let device = try HIDAPI.enumerate().first(where: { TokenFamily.family(of: $0) != nil }) else {
+let discovery = TokenDiscovery(bus: HIDAPIBus())
+guard let token = try discovery.supportedTokens().first(where: { $0.family == .specToken }) else {
     fatalError("no token: start tokenforge-emulator and set LD_LIBRARY_PATH and TOKENFORGE_EMULATOR_SOCKET")
 }
-let driver = try SpecTokenDriver(connection: HIDAPI.open(device))
-if try !driver.info().pinSet { try driver.setPIN(PIN("123456")) }
+let driver = try discovery.open(token)
+if try !driver.tokenInfo().pinSet { try TokenMaintenance(driver: driver).setPIN(PIN("123456")) }
 try driver.verifyPIN(PIN("123456"))
 var options = SlotProgrammer.Options()
 options.overwrite = true

@@ -1,9 +1,10 @@
+import Discovery
 import Foundation
-import HIDTransport
+import HIDAPITransport
+import NitrokeyProFamily
 import OTPCore
 import Provisioning
-import TokenDrivers
-import TokenWire
+import TokenModel
 
 // TokenForge's side of bench/nitrokey-vs-libnitrokey.sh: authenticate with the admin PIN, write one
 // TOTP slot, set the clock and verify the slot's code against the host's, through hidapi (run
@@ -11,14 +12,14 @@ import TokenWire
 // admin PIN. Prints "tokenforge_ms_mean=… tokenforge_ms_p95=… runs=N polls_per_run=…".
 
 let runs = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20
-guard let device = try HIDAPI.enumerate().first(where: { TokenFamily.family(of: $0)?.wireProtocol == .nitrokeyPro }),
-    let family = TokenFamily.family(of: device)
+let discovery = TokenDiscovery(bus: HIDAPIBus())
+guard let token = try discovery.supportedTokens().first(where: { [.nitrokeyPro, .libremKey].contains($0.family) }),
+    let driver = try discovery.open(token) as? NitrokeyDriver
 else {
     fatalError(
         "no Nitrokey Pro: start tokenforge-emulator --nitrokey 1 and set LD_LIBRARY_PATH and TOKENFORGE_EMULATOR_SOCKET"
     )
 }
-let driver = try NitrokeyDriver(connection: HIDAPI.open(device), family: family)
 var options = SlotProgrammer.Options()
 options.overwrite = true
 let programmer = SlotProgrammer(driver: driver, options: options)

@@ -1,3 +1,4 @@
+import TokenModel
 import OTPCore
 import TokenWire
 import VirtualToken

@@ -1,0 +1,131 @@
+import Activation
+import ArgumentParser
+import Foundation
+import OTPCore
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Read OTP accounts from QR code pictures or Google Authenticator export links.",
+        discussion: """
+            Each PNG image (a screenshot or scan) may hold otpauth:// codes or the codes of a Google \
+            Authenticator export (otpauth-migration://); --link-file reads such links as text, one \
+            per line. The codes of one export must all be given, unless --partial.
+
+            The accounts are listed without their secrets. --show-secrets prints their otpauth URIs \
+            instead; --output writes them, one per line, to a new file of mode 0600, as \
+            `tokenforge code --uri-file` and `program --uri-file` read them.
+
+            \(ExitStatus.helpText)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("PNG images of QR codes.", valueName: "IMAGE")) var images: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "An otpauth-migration:// or otpauth:// link (it holds secrets: prefer --link-file).", valueName: "LINK"))
+    var link: [String] = []
+    @Option(help: ArgumentHelp("Read links from FILE, one per line (\"-\" for standard input).", valueName: "FILE"))
+    var linkFile: String?
+    @Flag(help: "Accept an export with codes missing (their accounts are left out).") var partial = false
+    @Flag(help: "Print the accounts' otpauth URIs, secrets included.") var showSecrets = false
+    @Option(help: ArgumentHelp("Write the otpauth URIs to FILE (mode 0600, atomic).", valueName: "FILE"))
+    var output: String?
+    @Flag(help: "Print a JSON array instead of text.") var json = false
+
+    struct Output: Encodable {
+        let number: Int
+        let label: String
+        let issuer: String?
+        let account: String
+        let type: String
+        let algorithm: String
+        let digits: Int
+        let period: Int?
+        let counter: UInt64?
+        let uri: String?
+    }
+
+    func validate() throws {
+        if images.isEmpty, link.isEmpty, linkFile == nil {
+            throw ValidationError("Give PNG images, --link-file FILE (\"-\" for standard input) or --link.")
+        }
+    }
+
+    func run() throws {
+        var payloads: [ActivationPayload] = []
+        for path in images { payloads += try Self.payloads(inImage: path) }
+        var texts = link.map { (text: $0, origin: "--link") }
+        if let linkFile {
+            let lines = try SecretInput.read(linkFile).split(whereSeparator: \.isNewline)
+            texts += lines.map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+                .map { (text: $0, origin: SecretInput.name(linkFile)) }
+        }
+        for (text, origin) in texts {
+            do { payloads.append(try ActivationPayload(text: text)) } catch {
+                throw CLIFailure.badInput("\(origin): \(error)")
+            }
+        }
+        let accounts = try Self.accounts(in: payloads, allowingIncompleteExports: partial)
+        if let output {
+            let text = accounts.map { $0.uriString + "\n" }.joined()
+            do {
+                try SecretOutput.write(Array(text.utf8), to: output)
+            } catch {
+                throw CLIFailure(status: .cannotWrite, message: "\(error)")
+            }
+        }
+        let rows = accounts.enumerated().map { index, uri in Self.row(number: index + 1, uri, showSecret: showSecrets) }
+        if json {
+            try JSONOutput.print(rows)
+        } else if showSecrets {
+            for account in accounts { print(account.uriString) }
+        } else {
+            for row in rows { print(Self.text(row)) }
+        }
+        if let output, !json {
+            FileHandle.standardError.write(Data("wrote \(accounts.count) account(s) to \(output)\n".utf8))
+        }
+    }
+
+    /// The accounts of `payloads` (see `ActivationPayload.accounts(in:)`), failures as bad input.
+    static func accounts(in payloads: [ActivationPayload], allowingIncompleteExports: Bool) throws -> [OTPAuthURI] {
+        do {
+            return try ActivationPayload.accounts(in: payloads, allowingIncompleteExports: allowingIncompleteExports)
+        } catch {
+            throw CLIFailure.badInput("\(error)")
+        }
+    }
+
+    private static func payloads(inImage path: String) throws -> [ActivationPayload] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIFailure.noInput(
+                "cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")"
+            )
+        }
+        do {
+            return try QRImageDecoder().payloads(inPNG: Array(data))
+        } catch {
+            throw CLIFailure.badInput("\(path): \(error)")
+        }
+    }
+
+    private static func row(number: Int, _ uri: OTPAuthURI, showSecret: Bool) -> Output {
+        var period: Int?
+        var counter: UInt64?
+        switch uri.kind {
+        case .totp(let value): period = value
+        case .hotp(let value): counter = value
+        }
+        return Output(
+            number: number, label: uri.label, issuer: uri.issuer, account: uri.account, type: uri.kind.typeName,
+            algorithm: uri.algorithm.rawValue, digits: uri.digits, period: period, counter: counter,
+            uri: showSecret ? uri.uriString : nil)
+    }
+
+    private static func text(_ row: Output) -> String {
+        let timing = row.period.map { "\($0) s" } ?? "counter \(row.counter!)"
+        return "\(row.number)\t\(row.label)\t\(row.type)\t\(row.algorithm)\t\(row.digits) digits\t\(timing)"
+    }
+}

@@ -1,0 +1,3 @@
+import TokenForgeCLI
+
+TokenForge.main()

@@ -1,0 +1,93 @@
+import DurableFiles
+import Foundation
+import SystemPackage
+import Testing
+
+/// The one file writer: new files with the permissions asked for, never over a non-file, and
+/// over an existing file only when asked.
+struct DurableFileTests {
+    let directory: FilePath
+
+    init() throws {
+        let path = NSTemporaryDirectory() + "durable-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        directory = FilePath(path)
+    }
+
+    func contents(_ path: FilePath) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: path.string)))
+    }
+
+    func mode(_ path: FilePath) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path.string)[.posixPermissions] as? Int) ?? -1
+    }
+
+    func leftovers() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.string).filter { $0.hasSuffix(".tmp") }
+    }
+
+    @Test func writesANewFileWithMode0600AndNoTemporaryLeft() throws {
+        let path = directory.appending("secret.uri")
+        try DurableFile.write(Array("otpauth://totp/a".utf8), to: path)
+        #expect(try contents(path) == Array("otpauth://totp/a".utf8))
+        #expect(try mode(path) == 0o600)
+        #expect(try leftovers().isEmpty)
+    }
+
+    @Test func refusesAnExistingPathUnlessReplacingIsAsked() throws {
+        let path = directory.appending("file")
+        try DurableFile.write([1], to: path)
+        #expect(throws: DurableFileError(path: path, reason: .exists)) { try DurableFile.write([2], to: path) }
+        #expect(try contents(path) == [1])
+        try DurableFile.write([3], to: path, existing: .replaceRegularFile)
+        #expect(try contents(path) == [3])
+        #expect(try leftovers().isEmpty)
+    }
+
+    @Test func neverReplacesASymbolicLinkOrADirectory() throws {
+        let target = directory.appending("target")
+        try DurableFile.write([7], to: target)
+        let link = directory.appending("link")
+        try FileManager.default.createSymbolicLink(atPath: link.string, withDestinationPath: target.string)
+        #expect(throws: DurableFileError(path: link, reason: .notARegularFile)) {
+            try DurableFile.write([8], to: link, existing: .replaceRegularFile)
+        }
+        #expect(try contents(target) == [7])
+        let folder = directory.appending("folder")
+        try FileManager.default.createDirectory(atPath: folder.string, withIntermediateDirectories: false)
+        #expect(throws: DurableFileError(path: folder, reason: .notARegularFile)) {
+            try DurableFile.write([9], to: folder, existing: .replaceRegularFile)
+        }
+        #expect(try leftovers().isEmpty)
+    }
+
+    @Test func createsMissingDirectoriesWithTheModeAsked() throws {
+        let path = directory.appending("a/b/letter.html")
+        try DurableFile.write(Array("x".utf8), to: path, directoryPermissions: [.ownerReadWriteExecute])
+        #expect(try mode(directory.appending("a")) == 0o700)
+        #expect(try mode(directory.appending("a/b")) == 0o700)
+        #expect(try contents(path) == Array("x".utf8))
+    }
+
+    @Test func aBatchWritesEveryFileAndSyncsOncePerDirectory() throws {
+        let batch = DurableBatch()
+        for index in 0..<20 {
+            try DurableFile.write(
+                [UInt8(index)], to: directory.appending("qr/\(index).png"), directoryPermissions: [.ownerReadWriteExecute],
+                batch: batch)
+        }
+        try batch.sync()
+        for index in 0..<20 { #expect(try contents(directory.appending("qr/\(index).png")) == [UInt8(index)]) }
+    }
+
+    @Test func aMissingDirectoryIsANamedError() throws {
+        let path = directory.appending("missing/file")
+        do {
+            try DurableFile.write([1], to: path)
+            Issue.record("writing into a missing directory succeeded")
+        } catch {
+            #expect(error.reason == .system(operation: "create", .noSuchFileOrDirectory))
+            #expect("\(error)".contains("missing"))
+        }
+    }
+}
