@@ -84,7 +84,9 @@ extension NitrokeyDriver: OTPTokenDriver {
     /// The admin PIN: FIRST_AUTHENTICATE.
     public func verifyPIN(_ pin: PIN) throws(TokenError) { try authenticateAdmin(pin) }
 
+    /// The new admin PIN is checked against the family's rule before anything is sent.
     public func changePIN(from current: PIN, to new: PIN) throws(TokenError) {
+        try Self.adminPINRule.check(new)
         try changeAdminPIN(from: current, to: new)
     }
 

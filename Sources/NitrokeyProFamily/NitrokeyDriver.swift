@@ -31,7 +31,7 @@ public final class NitrokeyDriver {
     static let longestPollDelay = Duration.milliseconds(3)
     static let attempts = 3
     /// How a blocked admin PIN is recovered: no HID command unblocks it.
-    static let blockedRecovery =
+    public static let blockedRecovery =
         "the token's slots can no longer be changed or reset over HID; a Nitrokey Pro is recovered only by resetting its OpenPGP card (see Nitrokey's documentation)"
 
     /// Opens the driver and reads the device's status (firmware version decides the write protocol).
@@ -271,7 +271,7 @@ public final class NitrokeyDriver {
 
     private func wrongAdminPIN() throws(TokenError) -> TokenError {
         let left = try adminRetryCount()
-        return left == 0 ? .pin(.blocked(recovery: Self.blockedRecovery)) : .pin(.wrong(retriesLeft: left))
+        return left == 0 ? .pin(.blocked(pin: "admin PIN", recovery: Self.blockedRecovery)) : .pin(.wrong(retriesLeft: left))
     }
 
     private func adminPassword(for operation: String) throws(TokenError) -> NitrokeyPassword {

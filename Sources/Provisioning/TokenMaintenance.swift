@@ -79,14 +79,12 @@ public struct TokenMaintenance {
 
     /// Gives a token without a PIN its first one, then checks it by verifying it.
     public func setPIN(_ pin: PIN) throws(TokenError) {
-        try driver.capabilities().pinRule.check(pin)
         try driver.setPIN(pin)
         try driver.verifyPIN(pin)
     }
 
     /// Changes the PIN, then checks the new one by verifying it.
     public func changePIN(from current: PIN, to new: PIN) throws(TokenError) {
-        try driver.capabilities().pinRule.check(new)
         try driver.changePIN(from: current, to: new)
         try driver.verifyPIN(new)
     }

@@ -135,7 +135,7 @@ public final class SpecTokenDriver {
         case .slotsFull: .slot(nil, .full(""))
         case .pinRequired: .pin(.required(operation: command.name))
         case .pinInvalid: .pin(.wrong(retriesLeft: response.pinRetries ?? 0))
-        case .pinBlocked: .pin(.blocked(recovery: blockedRecovery))
+        case .pinBlocked: .pin(.blocked(pin: "PIN", recovery: blockedRecovery))
         case .pinNotSet: .pin(.notSet)
         case .pinPolicy: .pin(.policy("the PIN is 4 to 32 bytes"))
         case .ok, .unknownCommand, .malformed, .missingParameter, .unsupportedParameter, .pinAlreadySet,
@@ -144,7 +144,7 @@ public final class SpecTokenDriver {
         }
     }
 
-    static let blockedRecovery = "`tokenforge reset` erases the token and makes it usable again"
+    public static let blockedRecovery = "`tokenforge reset` erases the token and makes it usable again"
 
     private func parse<Value>(_ fields: [TLV], _ parser: ([TLV]) throws(MessageError) -> Value) throws(TokenError)
         -> Value

@@ -73,8 +73,8 @@ public enum SlotProblem: Equatable, Sendable {
 /// What is wrong with the PIN.
 public enum PINProblem: Equatable, Sendable {
     case wrong(retriesLeft: Int)
-    /// Too many wrong tries; the text says how the token is recovered.
-    case blocked(recovery: String)
+    /// Too many wrong tries of `pin` (what the token calls it); the text says how the token is recovered.
+    case blocked(pin: String, recovery: String)
     /// The operation needs the PIN verified first.
     case required(operation: String)
     /// The token has no PIN yet.
@@ -86,7 +86,7 @@ public enum PINProblem: Equatable, Sendable {
         switch self {
         case .wrong(let retries):
             "wrong PIN: \(retries) \(retries == 1 ? "try" : "tries") left before the token locks"
-        case .blocked(let recovery): "the PIN is blocked after too many wrong tries: \(recovery)"
+        case .blocked(let pin, let recovery): "the \(pin) is blocked after too many wrong tries: \(recovery)"
         case .required(let operation):
             "the token did not authorise \(operation): give the PIN (--pin-file, TOKENFORGE_PIN or the prompt)"
         case .notSet: "the token has no PIN yet: set one with `tokenforge pin set`"

@@ -1,5 +1,3 @@
-import TokenModel
-import EmulatorServer
 import Exports
 import Foundation
 import Issuance
@@ -7,8 +5,8 @@ import OTPCore
 import Provisioning
 import Testing
 import TokenDrivers
-import TokenWire
-import VirtualToken
+import TokenModel
+import TokenTesting
 
 struct IssueRunTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-issue-\(UUID().uuidString)").path

@@ -1,11 +1,12 @@
-import TokenModel
 import EmulatorServer
+import NitrokeyProFamily
 import NitrokeyWire
 import OTPCore
 import Provisioning
 import Testing
 import TokenDrivers
-import TokenWire
+import TokenModel
+import TokenTesting
 import VirtualToken
 
 /// Program + verify on an in-process Nitrokey Pro, through the same `SlotProgrammer` as spec tokens.
@@ -18,7 +19,7 @@ struct NitrokeySlotProgrammerTests {
         let pro = try NitrokeyPro(medium: MemoryFlashMedium(), clock: SystemDeviceClock(), configuration: configuration)
         let driver = try NitrokeyDriver(
             connection: InProcessHIDConnection(device: NitrokeyProDevice(pro: pro, name: "NKEMU0001")),
-            timeoutMilliseconds: 500)
+            settings: DriverSettings(timeoutMilliseconds: 500))
         try driver.verifyPIN(PIN("12345678"))
         return driver
     }
@@ -49,7 +50,11 @@ struct NitrokeySlotProgrammerTests {
             try programmer.program(
                 Secret.random(byteCount: 20), configuration: configuration(), slot: SlotIndex(4), now: now
             ).slot == SlotIndex(4))
-        #expect(throws: DriverError.self) {
+        #expect(
+            throws: TokenError.unsupported(
+                "the Nitrokey Pro supports SHA1 only, 6 or 8 digits, secrets up to 20 bytes (firmware 0.7 takes 20-byte secrets; 0.8 and later take 40): the secret is 32 bytes"
+            )
+        ) {
             try programmer.program(
                 Secret.random(byteCount: 32), configuration: configuration(), slot: SlotIndex(5), now: now)
         }
@@ -59,8 +64,14 @@ struct NitrokeySlotProgrammerTests {
     @Test func refusesWhatTheProCannotHoldBeforeWritingAnything() throws {
         let driver = try makeDriver()
         let programmer = SlotProgrammer(driver: driver)
-        for bad in [configuration(algorithm: .sha256), configuration(digits: 7), configuration(.totp(period: 70_000))] {
-            #expect(throws: DriverError.self) {
+        let summary = "the Nitrokey Pro supports SHA1 only, 6 or 8 digits, secrets up to 40 bytes"
+        let refusals: [(SlotConfiguration, String)] = [
+            (configuration(algorithm: .sha256), "\(summary): SHA256 was asked"),
+            (configuration(digits: 7), "\(summary): 7 digits were asked"),
+            (configuration(.totp(period: 70_000)), "the Nitrokey Pro takes TOTP periods of 1 to 65535 s: 70000 s was asked"),
+        ]
+        for (bad, reason) in refusals {
+            #expect(throws: TokenError.unsupported(reason)) {
                 try programmer.program(Secret.random(byteCount: 20), configuration: bad, slot: nil, now: now)
             }
         }
@@ -81,7 +92,7 @@ struct NitrokeySlotProgrammerTests {
         let driver = try makeDriver()
         _ = try SlotProgrammer(driver: driver).program(
             Secret.random(byteCount: 20), configuration: configuration(), slot: SlotIndex(2), now: now)
-        #expect(throws: DriverError.self) {
+        #expect(throws: TokenError.slot(SlotIndex(2), .occupied)) {
             try SlotProgrammer(driver: driver).program(
                 Secret.random(byteCount: 20), configuration: configuration(), slot: SlotIndex(2), now: now)
         }

@@ -1,15 +1,19 @@
-import TokenModel
+import Discovery
 import EmulatorServer
 import OTPCore
 import Provisioning
+import SpecTokenFamily
 import Testing
 import TokenDrivers
+import TokenModel
+import TokenTesting
 import TokenWire
 import VirtualToken
 
 /// The driver and programmer against an in-process virtual token, through the real codec.
 struct SlotProgrammerTests {
     let clock = ManualDeviceClock(seconds: 1_700_000_000)
+    let transportClock = ManualTransportClock()
     let device: SpecTokenDevice
     let driver: SpecTokenDriver
     let now: Int64 = 1_800_000_000
@@ -17,7 +21,9 @@ struct SlotProgrammerTests {
     init() throws {
         let token = try SpecToken(medium: MemoryFlashMedium(), clock: clock)
         device = SpecTokenDevice(token: token, clock: DriftingClock())
-        driver = try SpecTokenDriver(connection: InProcessHIDConnection(device: device), timeoutMilliseconds: 200)
+        driver = try SpecTokenDriver(
+            connection: InProcessHIDConnection(device: device, clock: transportClock),
+            settings: DriverSettings(timeoutMilliseconds: 2_000, clock: transportClock))
         try driver.setPIN(PIN("123456"))
         try driver.verifyPIN(PIN("123456"))
     }
@@ -48,7 +54,7 @@ struct SlotProgrammerTests {
     }
 
     @Test func refusesTestTokensUnlessAllowed() throws {
-        #expect(throws: DriverError.testTokenNotAllowed) {
+        #expect(throws: TokenError.untrusted(.testToken)) {
             try SlotProgrammer(driver: driver).program(Secret.random(byteCount: 20), configuration: totp, slot: nil, now: now)
         }
         #expect(try driver.slots().isEmpty)
@@ -57,7 +63,7 @@ struct SlotProgrammerTests {
     @Test func refusesAUsedSlotWithoutOverwrite() throws {
         let programmer = SlotProgrammer(driver: driver, options: options)
         _ = try programmer.program(Secret.random(byteCount: 20), configuration: totp, slot: SlotIndex(1), now: now)
-        #expect(throws: DriverError.refused(.putSlot, .slotOccupied)) {
+        #expect(throws: TokenError.slot(SlotIndex(1), .occupied)) {
             try programmer.program(Secret.random(byteCount: 20), configuration: totp, slot: SlotIndex(1), now: now)
         }
         var overwrite = options
@@ -74,15 +80,24 @@ struct SlotProgrammerTests {
     }
 
     @Test func wrongPINsReportTheRetriesLeftThenTheBlock() throws {
-        let fresh = try SpecTokenDriver(connection: InProcessHIDConnection(device: device), timeoutMilliseconds: 200)
-        #expect(throws: DriverError.wrongPIN(retriesLeft: 7)) { try fresh.verifyPIN(PIN("000000")) }
-        for _ in 0..<6 { _ = try? fresh.verifyPIN(PIN("000000")) }
-        #expect(throws: DriverError.pinBlocked) { try fresh.verifyPIN(PIN("000000")) }
+        let fresh = try SpecTokenDriver(connection: InProcessHIDConnection(device: device))
+        #expect(throws: TokenError.pin(.wrong(retriesLeft: 7))) { try fresh.verifyPIN(PIN("000000")) }
+        for left in (1...6).reversed() {
+            #expect(throws: TokenError.pin(.wrong(retriesLeft: left))) {
+                try fresh.verifyPIN(PIN("000000"))
+            }
+        }
+        #expect(throws: TokenError.pin(.blocked(pin: "PIN", recovery: SpecTokenDriver.blockedRecovery))) {
+            try fresh.verifyPIN(PIN("000000"))
+        }
     }
 
-    @Test func aStalledTokenTimesOutAndAnIdempotentRequestIsRetried() throws {
+    @Test func aStalledTokenTimesOutOnTheDriversClockAndAnIdempotentRequestIsRetried() throws {
         device.token.faults.stalled = true
-        #expect(throws: DriverError.timeout(.getInfo)) { try driver.info() }
+        let before = transportClock.now
+        #expect(throws: TokenError.timedOut(operation: "GET_INFO")) { try driver.info() }
+        // GET_INFO is tried three times, each waiting out the 2 s deadline on the manual clock.
+        #expect(transportClock.now - before == .seconds(6))
         device.token.faults.stalled = false
         device.token.faults.dropIncoming = 1
         #expect(try driver.info().slotCount == 32)
@@ -90,19 +105,26 @@ struct SlotProgrammerTests {
 
     @Test func aCorruptedAnswerIsAnErrorNeverASuccess() throws {
         device.token.faults.corruptOutgoing = 1
-        #expect(throws: DriverError.self) { try driver.deleteSlot(SlotIndex(0)) }
+        #expect {
+            try driver.deleteSlot(SlotIndex(0))
+        } throws: { error in
+            switch error as? TokenError {
+            case .protocolViolation?, .transport?, .timedOut?: true
+            default: false
+            }
+        }
     }
 
     @Test func aLostAnswerToAWriteIsNotRetried() throws {
         device.token.faults.stalled = true
         let write = SlotWrite(slot: SlotIndex(0), configuration: totp, seed: .plain(Secret.random(byteCount: 20)))
-        #expect(throws: DriverError.timeout(.putSlot)) { try driver.putSlot(write) }
+        #expect(throws: TokenError.timedOut(operation: "PUT_SLOT")) { try driver.putSlot(write) }
         device.token.faults.stalled = false
         #expect(try driver.slots().map(\.slot) == [SlotIndex(0)])
     }
 
     @Test func theRegistryKnowsTheSpecToken() {
         let info = InProcessHIDConnection(device: device).info
-        #expect(TokenFamily.family(of: info)?.wireProtocol == .spec)
+        #expect(TokenRegistry.family(of: info) == .specToken)
     }
 }

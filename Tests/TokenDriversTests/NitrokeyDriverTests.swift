@@ -1,11 +1,13 @@
-import TokenModel
+import Discovery
 import EmulatorServer
-import HIDTransport
+import NitrokeyProFamily
 import NitrokeyWire
 import OTPCore
 import Testing
 import TokenDrivers
-import TokenWire
+import TokenModel
+import TokenTesting
+import TokenTransport
 import VirtualToken
 
 /// The Nitrokey driver against an in-process emulated Pro, through the real codec and feature reports.
@@ -23,7 +25,9 @@ struct NitrokeyDriverTests {
     }
 
     func makeDriver(_ device: NitrokeyProDevice, timeout: Int = 1_000) throws -> NitrokeyDriver {
-        try NitrokeyDriver(connection: InProcessHIDConnection(device: device), timeoutMilliseconds: timeout)
+        try NitrokeyDriver(
+            connection: InProcessHIDConnection(device: device),
+            settings: DriverSettings(timeoutMilliseconds: timeout, clock: SystemTransportClock()))
     }
 
     func totp(digits: Int = 6, algorithm: OTPAlgorithm = .sha1) -> SlotConfiguration {
@@ -32,12 +36,12 @@ struct NitrokeyDriverTests {
 
     @Test func theRegistryOpensANitrokeyDriverForAPro() throws {
         let connection = InProcessHIDConnection(device: try makeDevice())
-        let family = try #require(TokenFamily.family(of: connection.info))
+        let family = try #require(TokenRegistry.family(of: connection.info))
         #expect(family == .nitrokeyPro)
-        let driver = try family.openDriver(connection, timeoutMilliseconds: 500)
+        let driver = try family.openDriver(connection, settings: DriverSettings(timeoutMilliseconds: 500))
         #expect(driver is NitrokeyDriver)
         #expect(try driver.serialNumber() == "00000000000000004E4B0001")
-        #expect(TokenFamily.registry.contains(.libremKey))
+        #expect(TokenRegistry.families.contains(.libremKey))
     }
 
     @Test func infoCountsSlotsAndBothPINsTries() throws {
@@ -54,15 +58,16 @@ struct NitrokeyDriverTests {
 
     @Test func aWrongAdminPINSaysTheTriesLeftThenTheBlock() throws {
         let driver = try makeDriver(try makeDevice())
-        #expect(throws: DriverError.wrongPIN(retriesLeft: 2)) { try driver.verifyPIN(PIN("00000000")) }
-        #expect(throws: DriverError.wrongPIN(retriesLeft: 1)) { try driver.verifyPIN(PIN("00000000")) }
-        #expect(throws: DriverError.adminPINBlocked) { try driver.verifyPIN(PIN("00000000")) }
-        #expect(throws: DriverError.adminPINBlocked) { try driver.verifyPIN(PIN("12345678")) }
+        let blocked = TokenError.pin(.blocked(pin: "admin PIN", recovery: NitrokeyDriver.blockedRecovery))
+        #expect(throws: TokenError.pin(.wrong(retriesLeft: 2))) { try driver.verifyPIN(PIN("00000000")) }
+        #expect(throws: TokenError.pin(.wrong(retriesLeft: 1))) { try driver.verifyPIN(PIN("00000000")) }
+        #expect(throws: blocked) { try driver.verifyPIN(PIN("00000000")) }
+        #expect(throws: blocked) { try driver.verifyPIN(PIN("12345678")) }
     }
 
     @Test func writingWithoutTheAdminPINIsNotAuthorised() throws {
         let driver = try makeDriver(try makeDevice())
-        #expect(throws: DriverError.notAuthorized("writing TOTP slot 0")) {
+        #expect(throws: TokenError.pin(.required(operation: "writing TOTP slot 0"))) {
             try driver.writeSlot(
                 SlotIndex(0), secret: rfcSeed, configuration: totp(), overwrite: true, policy: SeedImportPolicy())
         }
@@ -93,14 +98,20 @@ struct NitrokeyDriverTests {
     @Test func whatTheProCannotHoldIsRefusedSayingWhatItSupports() throws {
         let capabilities = try makeDriver(try makeDevice()).capabilities()
         #expect(
-            throws: DriverError.unsupported(
+            throws: TokenError.unsupported(
                 "the Nitrokey Pro supports SHA1 only, 6 or 8 digits, secrets up to 40 bytes: SHA256 was asked")
         ) { try capabilities.check(totp(algorithm: .sha256), secretBytes: 20) }
-        #expect(throws: DriverError.self) { try capabilities.check(totp(digits: 7), secretBytes: 20) }
-        #expect(throws: DriverError.self) { try capabilities.check(totp(), secretBytes: 41) }
+        #expect(
+            throws: TokenError.unsupported(
+                "the Nitrokey Pro supports SHA1 only, 6 or 8 digits, secrets up to 40 bytes: 7 digits were asked")
+        ) { try capabilities.check(totp(digits: 7), secretBytes: 20) }
+        #expect(
+            throws: TokenError.unsupported(
+                "the Nitrokey Pro supports SHA1 only, 6 or 8 digits, secrets up to 40 bytes: the secret is 41 bytes")
+        ) { try capabilities.check(totp(), secretBytes: 41) }
         let old = try makeDriver(try makeDevice(firmware: .zeroSeven)).capabilities()
         #expect(
-            throws: DriverError.unsupported(
+            throws: TokenError.unsupported(
                 "the Nitrokey Pro supports SHA1 only, 6 or 8 digits, secrets up to 20 bytes (firmware 0.7 takes 20-byte secrets; 0.8 and later take 40): the secret is 32 bytes"
             )
         ) { try old.check(totp(), secretBytes: 32) }
@@ -127,10 +138,19 @@ struct NitrokeyDriverTests {
             SlotIndex(16), secret: rfcSeed, configuration: hotp, overwrite: false, policy: SeedImportPolicy())
         #expect(try driver.calculate(SlotIndex(16), at: nil) == CalculatedCode(code: "755224", counter: 0))
         #expect(try driver.calculate(SlotIndex(16), at: nil) == CalculatedCode(code: "287082", counter: 1))
-        #expect(throws: DriverError.self) {
+        #expect(
+            throws: TokenError.slot(
+                SlotIndex(16),
+                .wrongKind(
+                    "it is an HOTP slot; the Nitrokey Pro has TOTP slots 0–14 and HOTP slots 15–17 (its HOTP slots 0–2)"))
+        ) {
             try driver.chooseSlot(SlotIndex(16), for: .totp(period: 30), overwrite: true)
         }
-        #expect(throws: DriverError.self) { try driver.chooseSlot(SlotIndex(18), for: hotp.kind, overwrite: true) }
+        #expect(
+            throws: TokenError.slot(
+                SlotIndex(18),
+                .outOfRange("the Nitrokey Pro has TOTP slots 0–14 and HOTP slots 15–17 (its HOTP slots 0–2)"))
+        ) { try driver.chooseSlot(SlotIndex(18), for: hotp.kind, overwrite: true) }
     }
 
     @Test func aUsedSlotNeedsOverwriteAndTOTPCodesOnlyComeFromTheDeviceClock() throws {
@@ -138,17 +158,23 @@ struct NitrokeyDriverTests {
         try driver.verifyPIN(PIN("12345678"))
         try driver.writeSlot(
             SlotIndex(0), secret: rfcSeed, configuration: totp(), overwrite: false, policy: SeedImportPolicy())
-        #expect(
-            throws: DriverError.rejected(operation: "slot 0", reason: "the slot is in use (pass --force to replace it)")
-        ) { try driver.chooseSlot(SlotIndex(0), for: .totp(period: 30), overwrite: false) }
+        #expect(throws: TokenError.slot(SlotIndex(0), .occupied)) {
+            try driver.chooseSlot(SlotIndex(0), for: .totp(period: 30), overwrite: false)
+        }
         #expect(try driver.chooseSlot(nil, for: .totp(period: 30), overwrite: false) == SlotIndex(1))
-        #expect(throws: DriverError.self) { try driver.calculate(SlotIndex(0), at: 1_700_000_000) }
+        #expect(
+            throws: TokenError.unsupported(
+                "the Nitrokey Pro computes TOTP codes on its own clock only: a code for another time cannot be asked")
+        ) { try driver.calculate(SlotIndex(0), at: 1_700_000_000) }
     }
 
     @Test func anAllZeroSecretIsRefused() throws {
         let driver = try makeDriver(try makeDevice())
         try driver.verifyPIN(PIN("12345678"))
-        #expect(throws: DriverError.self) {
+        #expect(
+            throws: TokenError.unsupported(
+                "the Nitrokey Pro cannot take an all-zero secret: it keeps the slot's old secret instead")
+        ) {
             try driver.writeSlot(
                 SlotIndex(0), secret: Secret(bytes: [0, 0]), configuration: totp(), overwrite: false,
                 policy: SeedImportPolicy())
@@ -180,11 +206,17 @@ struct NitrokeyDriverTests {
         #expect(try driver.userRetryCount() == 3)
     }
 
-    @Test func aStalledDeviceTimesOut() throws {
+    @Test func aStalledDeviceTimesOutOnTheDriversClock() throws {
         let device = try makeDevice()
-        let driver = try makeDriver(device, timeout: 100)
+        let clock = ManualTransportClock()
+        let driver = try NitrokeyDriver(
+            connection: InProcessHIDConnection(device: device, clock: clock),
+            settings: DriverSettings(timeoutMilliseconds: 2_000, clock: clock))
         device.pro.faults.stalled = true
-        #expect(throws: DriverError.deviceTimeout("GET_PASSWORD_RETRY_COUNT")) { try driver.adminRetryCount() }
+        let before = clock.now
+        #expect(throws: TokenError.timedOut(operation: "GET_PASSWORD_RETRY_COUNT")) { try driver.adminRetryCount() }
+        #expect(clock.now - before >= .seconds(2))
+        #expect(clock.now - before < .seconds(3))
     }
 
     @Test func factoryResetNeedsTheAdminPIN() throws {
@@ -192,9 +224,12 @@ struct NitrokeyDriverTests {
         try driver.verifyPIN(PIN("12345678"))
         try driver.writeSlot(
             SlotIndex(0), secret: rfcSeed, configuration: totp(), overwrite: false, policy: SeedImportPolicy())
-        #expect(throws: DriverError.wrongPIN(retriesLeft: 2)) { try driver.factoryReset(pin: PIN("00000000")) }
+        #expect(throws: TokenError.pin(.wrong(retriesLeft: 2))) { try driver.factoryReset(pin: PIN("00000000")) }
         try driver.factoryReset(pin: PIN("12345678"))
         #expect(try driver.tokenInfo().freeSlots == 18)
-        #expect(throws: DriverError.self) { try driver.setPIN(PIN("12345678")) }
+        #expect(
+            throws: TokenError.unsupported(
+                "a Nitrokey Pro always has an admin PIN (12345678 when new or reset): change it with `tokenforge pin change`")
+        ) { try driver.setPIN(PIN("12345678")) }
     }
 }

@@ -1,7 +1,6 @@
-import TokenModel
+import Discovery
 import Foundation
 import Testing
-import TokenDrivers
 
 /// udev/70-tokenforge.rules grants access to exactly the registered token families.
 struct UdevRulesTests {
@@ -35,7 +34,7 @@ struct UdevRulesTests {
 
     @Test func everyFamilyHasAHidrawAndAUSBRuleAndNothingElseIsGranted() throws {
         var expected: Set<Rule> = []
-        for family in TokenFamily.registry {
+        for family in TokenRegistry.families {
             let vendor = String(format: "%04x", family.vendorID)
             let product = String(format: "%04x", family.productID)
             expected.insert(Rule(subsystem: "hidraw", vendor: vendor, product: product))

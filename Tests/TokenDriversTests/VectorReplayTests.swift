@@ -1,9 +1,10 @@
-import TokenModel
 import Foundation
-import HIDTransport
 import OTPCore
+import SpecTokenFamily
 import Testing
 import TokenDrivers
+import TokenModel
+import TokenTransport
 import TokenWire
 
 /// Replays firmware-spec/vectors/ against the host driver: a scripted device checks that the
@@ -57,7 +58,8 @@ struct VectorReplayTests {
             connection.expected = try opening.request.map(Hex.decode)
             connection.answers = try opening.response.map(Hex.decode)
             let nonce = Array(try Hex.decode(opening.request[0])[7..<15])
-            let driver = try SpecTokenDriver(connection: connection, timeoutMilliseconds: 50, nonce: nonce)
+            let driver = try SpecTokenDriver(
+                connection: connection, settings: DriverSettings(timeoutMilliseconds: 50), nonce: nonce)
             for step in vector.steps.dropFirst() {
                 let requestReports = try step.request.map(Hex.decode)
                 // Only well-formed single requests on the driver's channel: the rest test token-side framing.

@@ -46,7 +46,7 @@ struct DeviceCommandTests {
         _ = try programAccount(emulator, arguments: ["--slot", "4"])
         let again = try emulator.tokenforge(["program", "--generate", "--account", "bob", "--slot", "4"])
         #expect(again.status == 78)
-        #expect(again.stderr.contains("the slot is in use"))
+        #expect(again.stderr == "tokenforge: slot 4 is in use (pass --force to replace it)\n")
         #expect(try emulator.tokenforge(["program", "--generate", "--account", "bob", "--slot", "4", "--force"]).status == 0)
     }
 
