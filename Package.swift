@@ -141,10 +141,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Demo",
+            dependencies: ["Issuance", "TokenTesting", "TokenModel", "OTPCore"]
+        ),
+        .target(
             name: "TokenForgeCLI",
             dependencies: [
                 "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "TokenDrivers", "Discovery",
-                "Provisioning", "Issuance", "TokenTesting", "DurableFiles",
+                "Provisioning", "Issuance", "Demo", "DurableFiles",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,0 +1,62 @@
+import Foundation
+public import Issuance
+import OTPCore
+import TokenModel
+import TokenTesting
+
+/// `tokenforge demo`: the whole staff issuance on the sample roster with virtual tokens in this
+/// process, then every user activated with a code from their token or their app's seed.
+public enum DemoRun {
+    /// What the demo did, step by step, for printing.
+    public enum Event {
+        case roster([RosterEntry])
+        case issuance(IssueRun.Event)
+        /// Issuance is done; activation begins.
+        case activating
+        /// A user activated with `code`, read from `source` ("token TFVIRT0001", "the app's seed").
+        case activated(username: String, code: String, source: String)
+        case register([RegisteredUser])
+    }
+
+    /// The register passphrase and the PSKC export password of the demo.
+    public static let passphrase = "demo passphrase"
+
+    /// Runs the demo into `directory` at the time `now` gives.
+    public static func run(
+        in directory: String, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        report: (Event) -> Void
+    ) throws {
+        let entries = try Roster.parse(SampleRoster.csv, file: "sample roster")
+        report(.roster(entries))
+        let register = try Register(path: directory + "/register.sqlite", passphrase: passphrase)
+        let tokens = VirtualTokenSource(pin: PIN("24681357"))
+        var options = IssueRun.Options(
+            issuer: "TokenForge Demo", outputDirectory: directory, letters: try LetterRenderer())
+        options.exports = Set(IssueRun.ExportFormat.allCases)
+        options.exportPassphrase = passphrase
+        options.now = now
+        try withoutActuallyEscaping(report) { report in
+            try IssueRun(register: register, options: options, tokens: tokens) { report(.issuance($0)) }.run(entries)
+        }
+        report(.activating)
+        let time = now()
+        for entry in entries {
+            let user = try register.user(entry.username)
+            let code: String
+            let source: String
+            if let serial = user.tokenSerial, let slot = user.slot, let driver = tokens.drivers[serial] {
+                code = try driver.calculate(SlotIndex(slot), at: UInt64(time)).code
+                source = "token \(serial)"
+            } else {
+                let generator = try TOTPGenerator(
+                    secret: try register.seed(of: user), algorithm: user.algorithm, digits: user.digits,
+                    period: user.period)
+                code = try generator.code(at: time)
+                source = "the app's seed"
+            }
+            _ = try UserActivation.activate(entry.username, code: code, at: time, in: register)
+            report(.activated(username: entry.username, code: code, source: source))
+        }
+        report(.register(try register.users()))
+    }
+}
