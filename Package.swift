@@ -146,6 +146,10 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(
+            name: "TestSupportTests",
+            dependencies: ["TestSupport"]
+        ),
+        .testTarget(
             name: "OTPCoreTests",
             dependencies: [
                 "TestSupport",
@@ -191,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ActivationTests",
-            dependencies: ["Activation", "OTPCore"],
+            dependencies: ["TestSupport", "Activation", "OTPCore"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
