@@ -189,6 +189,10 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(
+            name: "TestSupportTests",
+            dependencies: ["TestSupport"]
+        ),
+        .testTarget(
             name: "OTPCoreTests",
             dependencies: [
                 "TestSupport",
@@ -245,7 +249,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ActivationTests",
-            dependencies: ["Activation", "OTPCore"],
+            dependencies: ["TestSupport", "Activation", "OTPCore"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -13,10 +13,25 @@ struct Emulator: ParsableCommand {
             Programs reach the tokens through the stand-in library: put its directory first on \
             LD_LIBRARY_PATH (scripts/standin-libdir prints it) and set TOKENFORGE_EMULATOR_SOCKET \
             to the socket path. The socket protocol is in docs/emulator-socket.md.
+
+            \(EmulatorExitStatus.helpText)
             """,
         subcommands: [Serve.self, Control.self],
         defaultSubcommand: Serve.self
     )
+
+    /// Runs a command and maps failures to the documented exit statuses.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as EmulatorFailure {
+            FileHandle.standardError.write(Data("tokenforge-emulator: \(failure.message)\n".utf8))
+            Foundation.exit(failure.status.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     static var defaultSocket: String {
         if let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
@@ -41,7 +56,11 @@ struct SocketOption: ParsableArguments {
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve virtual tokens until stopped (SIGINT or SIGTERM).",
-        discussion: "Each token keeps its flash in STATE_DIR/SERIAL.flash, so it survives restarts.")
+        discussion: """
+            Each token keeps its flash in STATE_DIR/SERIAL.flash, so it survives restarts.
+
+            \(EmulatorExitStatus.helpText)
+            """)
 
     @OptionGroup var socket: SocketOption
     @Option(
@@ -86,6 +105,9 @@ struct Serve: ParsableCommand {
             throw ValidationError("--nitrokey-firmware is a Pro firmware version such as 0.15 or 0.7.")
         }
         guard latency >= 0 else { throw ValidationError("--latency must be 0 or more.") }
+        guard fault.allSatisfy({ !$0.split(separator: " ").isEmpty }) else {
+            throw ValidationError("--fault needs a control command, e.g. \"stall on\".")
+        }
         for name in serial
         where name.isEmpty || name.utf8.count > 32
             || name.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "-" })
@@ -96,20 +118,25 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let directory = stateDir ?? FlashImageLocation.directory()
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw EmulatorFailure(status: .cannotCreate, message: "\(directory): \(error.localizedDescription)")
+        }
         let serials = serial.isEmpty ? (0..<count).map { String(format: "TFEMU%04d", $0 + 1) } : serial
         var devices: [EmulatedDevice] = []
         for name in serials {
             let clock = DriftingClock()
             var random = SystemRandomNumberGenerator()
+            let path = directory + "/" + name + ".flash"
             let token: SpecToken
-            do {
+            do throws(FlashError) {
                 token = try SpecToken(
-                    medium: FileFlashMedium(path: directory + "/" + name + ".flash"), clock: clock,
+                    medium: FileFlashMedium(path: path), clock: clock,
                     newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
             } catch {
-                throw CleanExit.message("tokenforge-emulator: \(directory)/\(name).flash: \(error)")
+                throw EmulatorFailure(unusableFlash: path, error)
             }
             devices.append(SpecTokenDevice(token: token, clock: clock))
         }
@@ -118,23 +145,31 @@ struct Serve: ParsableCommand {
         configuration.firmware = NitrokeyFirmware(nitrokeyFirmware) ?? .zeroFifteen
         configuration.latency = nitrokeyLatency.flatMap(NitrokeyLatency.init) ?? .uniform(milliseconds: latency)
         for (index, name) in nitrokeys.enumerated() {
+            let path = directory + "/" + name + ".flash"
             let pro: NitrokeyPro
-            do {
+            do throws(FlashError) {
                 pro = try NitrokeyPro(
-                    medium: FileFlashMedium(path: directory + "/" + name + ".flash"), clock: SystemDeviceClock(),
+                    medium: FileFlashMedium(path: path), clock: SystemDeviceClock(),
                     configuration: configuration, cardSerial: 0x4E4B_0000 + UInt32(index + 1))
             } catch {
-                throw CleanExit.message("tokenforge-emulator: \(directory)/\(name).flash: \(error)")
+                throw EmulatorFailure(unusableFlash: path, error)
             }
             devices.append(NitrokeyProDevice(pro: pro, name: name))
         }
-        let server = try EmulatorServer(socketPath: socket.path, devices: devices)
+        let server: EmulatorServer
+        do { server = try EmulatorServer(socketPath: socket.path, devices: devices) } catch {
+            throw EmulatorFailure(status: .cannotCreate, message: "cannot serve on \(socket.path): \(error)")
+        }
         for name in serials + nitrokeys {
             if latency > 0, serials.contains(name) { _ = try server.control("latency \(name) \(latency)") }
             for command in fault {
                 let words = command.split(separator: " ")
-                _ = try server.control(
-                    ([String(words[0]), name] + words.dropFirst().map(String.init)).joined(separator: " "))
+                do {
+                    _ = try server.control(
+                        ([String(words[0]), name] + words.dropFirst().map(String.init)).joined(separator: " "))
+                } catch {
+                    throw EmulatorFailure(status: .usage, message: "--fault \"\(command)\": \(error)")
+                }
             }
         }
         Emulator.cleanupPath = strdup(socket.path)
@@ -167,26 +202,75 @@ struct Control: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Send a control command to a running emulator (list, unplug, plug, drop, duplicate, corrupt, stall, power-cut, latency, clock).",
-        discussion:
-            "Examples: control list; control unplug TFEMU0001; control stall TFEMU0001 on; control clock TFEMU0001 120")
+        discussion: """
+            Examples: control list; control unplug TFEMU0001; control stall TFEMU0001 on; control clock TFEMU0001 120
+
+            \(EmulatorExitStatus.helpText)
+            """)
 
     @OptionGroup var socket: SocketOption
     @Argument(help: "The command and its arguments.") var words: [String]
 
     func run() throws {
-        let connection: SocketConnection
-        do { connection = try SocketConnection.connect(to: socket.path) } catch {
-            throw CleanExit.message("tokenforge-emulator: cannot reach the emulator: \(error)")
+        let reply: SocketMessage
+        do {
+            let connection = try SocketConnection.connect(to: socket.path)
+            try connection.send(SocketMessage(.control, ByteWriter().string(words.joined(separator: " ")).bytes))
+            reply = try connection.receive()
+        } catch {
+            throw EmulatorFailure(
+                status: .unavailable, message: "cannot reach the emulator on \(socket.path): \(error)")
         }
-        try connection.send(SocketMessage(.control, ByteWriter().string(words.joined(separator: " ")).bytes))
-        let reply = try connection.receive()
         var reader = ByteReader(reply.body)
         let text = (try? reader.string()) ?? ""
-        if reply.kind == .controlOK {
-            print(text)
+        guard reply.kind == .controlOK else { throw EmulatorFailure(status: .rejected, message: text) }
+        print(text)
+    }
+}
+
+/// The exit statuses of tokenforge-emulator, from sysexits(3) where one fits.
+enum EmulatorExitStatus: Int32, CaseIterable {
+    case success = 0
+    case rejected = 1
+    case usage = 64
+    case corruptFlash = 65
+    case unavailable = 69
+    case cannotCreate = 73
+    case flashIO = 74
+
+    var meaning: String {
+        switch self {
+        case .success: "success"
+        case .rejected: "the emulator refused the control command (unknown command or serial, bad argument)"
+        case .usage: "wrong options or arguments"
+        case .corruptFlash: "a flash image is damaged or not a TokenForge flash image"
+        case .unavailable: "the emulator cannot be reached on the socket"
+        case .cannotCreate: "the state directory or the socket cannot be created"
+        case .flashIO: "a flash image cannot be read or written"
+        }
+    }
+
+    static var helpText: String {
+        "Exit status:\n" + allCases.map { "  \($0.rawValue)\t\($0.meaning)" }.joined(separator: "\n")
+    }
+}
+
+/// A failure the user can act on, with the exit status it maps to.
+struct EmulatorFailure: Error {
+    let status: EmulatorExitStatus
+    let message: String
+
+    init(status: EmulatorExitStatus, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    /// A flash image the emulator cannot mount: unreadable, or damaged.
+    init(unusableFlash path: String, _ error: FlashError) {
+        if case .io = error {
+            self.init(status: .flashIO, message: "\(path): \(error)")
         } else {
-            FileHandle.standardError.write(Data("tokenforge-emulator: \(text)\n".utf8))
-            throw ExitCode(1)
+            self.init(status: .corruptFlash, message: "\(path): \(error)")
         }
     }
 }

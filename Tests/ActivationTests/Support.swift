@@ -1,6 +1,7 @@
 import Activation
 import Foundation
 import OTPCore
+import TestSupport
 import Testing
 
 /// Runs a Debian tool the tests compare against; fails the test clearly when it is missing.
@@ -11,28 +12,9 @@ enum ExternalTool {
         var description: String { "\(path) is missing: apt-get install \(package) (scripts/install-deps does)" }
     }
 
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static func run(_ path: String, package: String, _ arguments: [String]) throws -> Result {
+    static func run(_ path: String, package: String, _ arguments: [String]) throws -> ChildProcess.Result {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing(path: path, package: package) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData, as: UTF8.self))
+        return try ChildProcess.run(path, arguments)
     }
 
     /// What zbarimg, an independent decoder (ZBar through ImageMagick), reads in an image file:

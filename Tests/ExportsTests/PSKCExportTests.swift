@@ -74,7 +74,7 @@ struct PSKCExportTests {
         let records = try Samples.all()
         let xml = try PSKCDocument.export(records, protection: .plaintext)
         let result = try XMLLint.validate(xml)
-        #expect(result.status == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.stderr)")
         try Self.expectSame(PSKCDocument.read(xml: xml), records)
     }
 
@@ -82,7 +82,7 @@ struct PSKCExportTests {
         let records = try Samples.all()
         let xml = try PSKCDocument.export(records, protection: .password("correct horse battery"))
         let result = try XMLLint.validate(xml)
-        #expect(result.status == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.stderr)")
         try Self.expectSame(PSKCDocument.decrypt(xml: xml, password: "correct horse battery"), records)
     }
 
@@ -149,7 +149,7 @@ struct PSKCExportTests {
         #expect(xml.contains(#"<pskc:Issuer>A&amp;B &lt;&quot;Co&quot;&gt; &apos;x&apos;</pskc:Issuer>"#))
         #expect(xml.contains(#"<pskc:Key Id="S&quot;1&amp;2""#))
         let result = try XMLLint.validate(xml)
-        #expect(result.status == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.stderr)")
         try Self.expectSame(PSKCDocument.read(xml: xml), [record])
     }
 

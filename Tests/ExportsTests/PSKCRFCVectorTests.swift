@@ -132,7 +132,7 @@ struct PSKCRFCVectorTests {
     @Test(arguments: ["rfc6030-figure6.xml", "rfc6030-figure7.xml"])
     func figuresValidateAgainstTheCommittedSchemas(name: String) throws {
         let result = try XMLLint.validate(Fixtures.text(name))
-        #expect(result.status == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.stderr)")
     }
 }
 

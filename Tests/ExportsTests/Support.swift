@@ -66,27 +66,15 @@ enum XMLLint {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    struct Result {
-        let status: Int32
-        let output: String
-    }
-
-    static func validate(_ xml: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+    static func validate(_ xml: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> ChildProcess.Result
+    {
         let xmllint = try #require(
             path, "xmllint is missing: install libxml2-utils (scripts/install-deps does)",
             sourceLocation: sourceLocation)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("exports-\(UUID().uuidString).xml")
         try Data(xml.utf8).write(to: file, options: .atomic)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: xmllint)
-        process.arguments = ["--noout", "--nonet", "--schema", Fixtures.schema.path, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
+        return try ChildProcess.run(xmllint, ["--noout", "--nonet", "--schema", Fixtures.schema.path, file.path])
     }
 }

@@ -1,16 +1,14 @@
 import Foundation
 
-/// Runs an installed tool and returns its standard output, trimmed.
-public func runTool(_ path: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+/// Runs an installed tool to its end and returns its standard output, trimmed; a tool that fails
+/// throws `ChildProcessError.failed` with what it printed on standard error.
+public func runTool(_ path: String, _ arguments: [String], timeout: Duration = .seconds(60)) throws -> String {
+    let result = try ChildProcess.run(path, arguments, timeout: timeout)
+    guard result.status == 0, result.signal == nil else {
+        throw ChildProcessError.failed(
+            command: ChildProcess.commandLine(path, arguments), status: result.status, stderr: result.stderr)
+    }
+    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// Debian's oathtool, the independent implementation codes are checked against.

@@ -1,16 +1,10 @@
 import Foundation
-import Testing
+import TestSupport
 
-/// Runs the built `tokenforge` executable as a user would and captures what it prints.
-struct CLIRunner {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// The executable next to the test bundle (`swift build` puts both in one directory), or
-    /// TOKENFORGE_BIN when set.
+/// Runs the built executables as a user would and captures what they print.
+enum CLIRunner {
+    /// The `tokenforge` executable next to the test bundle (`swift build` puts both in one
+    /// directory), or TOKENFORGE_BIN when set.
     static let executable: URL = {
         if let path = ProcessInfo.processInfo.environment["TOKENFORGE_BIN"] { return URL(fileURLWithPath: path) }
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -23,30 +17,29 @@ struct CLIRunner {
         return URL(fileURLWithPath: "tokenforge")
     }()
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+    /// The `tokenforge-emulator` executable built with `tokenforge`.
+    static var emulatorExecutable: URL {
+        executable.deletingLastPathComponent().appendingPathComponent("tokenforge-emulator")
+    }
+
+    /// Runs `tokenforge` (or `program`) with the test's environment minus any credential, plus `environment`.
+    static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:], program: URL = executable,
+        timeout: Duration = .seconds(60)
+    ) throws -> ChildProcess.Result {
         var processEnvironment = ProcessInfo.processInfo.environment
         processEnvironment["TOKENFORGE_SECRET"] = nil
         processEnvironment["TOKENFORGE_URI"] = nil
         processEnvironment.merge(environment) { _, new in new }
-        process.environment = processEnvironment
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData, as: UTF8.self))
+        return try ChildProcess.run(
+            program.path, arguments, environment: processEnvironment, stdin: Data(stdin.utf8), timeout: timeout)
+    }
+}
+
+extension ChildProcess.Result {
+    /// Standard output decoded as the JSON a `--json` flag prints.
+    func json<Value: Decodable>(_ type: Value.Type) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(stdout.utf8))
     }
 }
 

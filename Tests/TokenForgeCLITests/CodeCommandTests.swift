@@ -5,6 +5,7 @@ import Testing
 /// The RFC 6238 SHA-1 seed "12345678901234567890" in Base32.
 let rfcSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
+@Suite(.timeLimit(.minutes(2)))
 struct CodeCommandTests {
     @Test func printsTheCodeAndSecondsLeftFromASecretFile() throws {
         let directory = try TemporaryDirectory()

@@ -1,5 +1,5 @@
 import Foundation
-import Testing
+import TestSupport
 
 /// A `tokenforge-emulator` process for one test, reached by the built `tokenforge` through the
 /// hidapi stand-in library, exactly as an unmodified hidapi program would reach it.
@@ -7,21 +7,26 @@ final class EmulatorHarness {
     let directory: TemporaryDirectory
     let socket: String
     let libraryDirectory: String
-    private var process: Process?
+    private var process: ChildProcess?
     private let arguments: [String]
 
     static var buildDirectory: URL { CLIRunner.executable.deletingLastPathComponent() }
 
+    /// How long one emulator may serve before it is stopped: longer than any test that uses one.
+    static let lifetime = Duration.seconds(600)
+
     init(count: Int = 1, extraArguments: [String] = []) throws {
         directory = try TemporaryDirectory()
         socket = directory.path("emulator.sock")
-        arguments = ["serve", "--socket", socket, "--state-dir", directory.path("state"), "--count", String(count)] + extraArguments
+        arguments =
+            ["serve", "--socket", socket, "--state-dir", directory.path("state"), "--count", String(count)]
+            + extraArguments
         libraryDirectory = directory.path("lib")
         try Self.linkStandIn(into: libraryDirectory)
         try start()
     }
 
-    deinit { stop() }
+    deinit { _ = try? process?.stop() }
 
     /// The stand-in under both hidapi sonames, as LD_LIBRARY_PATH expects them.
     static func linkStandIn(into directory: String) throws {
@@ -35,37 +40,36 @@ final class EmulatorHarness {
         }
     }
 
+    /// Starts serving and waits until the socket is there.
     func start() throws {
-        let process = Process()
-        process.executableURL = Self.buildDirectory.appendingPathComponent("tokenforge-emulator")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        try? FileManager.default.removeItem(atPath: socket)
+        let process = try ChildProcess(CLIRunner.emulatorExecutable.path, arguments, timeout: Self.lifetime)
         self.process = process
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: socket) {
-            guard Date() < deadline, process.isRunning else { throw HarnessError("the emulator did not start") }
+            guard Date() < deadline, process.isRunning else {
+                let result = try process.stop()
+                throw HarnessError("the emulator did not start (status \(result.status)): \(result.stderr)")
+            }
             usleep(20_000)
         }
     }
 
-    func stop() {
-        guard let process, process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    /// Stops the emulator as SIGTERM does; it must exit 0.
+    func stop() throws {
+        guard let process else { return }
         self.process = nil
+        let result = try process.stop()
+        guard result.status == 0, result.signal == nil else {
+            throw HarnessError("the emulator exited with status \(result.status) when stopped: \(result.stderr)")
+        }
     }
 
     /// Kills the emulator at once, as a crash would.
-    func kill() {
-        guard let process, process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    func kill() throws {
+        guard let process else { return }
         self.process = nil
+        try process.kill()
     }
 
     var environment: [String: String] {
@@ -76,21 +80,25 @@ final class EmulatorHarness {
     }
 
     /// Runs the built `tokenforge` against this emulator.
-    func tokenforge(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> CLIRunner.Result {
+    func tokenforge(_ arguments: [String], stdin: String = "", environment extra: [String: String] = [:]) throws
+        -> ChildProcess.Result
+    {
         try CLIRunner.run(arguments, stdin: stdin, environment: environment.merging(extra) { _, new in new })
     }
 
-    func control(_ words: String) throws -> String {
-        let process = Process()
-        process.executableURL = Self.buildDirectory.appendingPathComponent("tokenforge-emulator")
-        process.arguments = ["control", "--socket", socket] + words.split(separator: " ").map(String.init)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw HarnessError("control \(words) failed") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// Sends a CONTROL command with `tokenforge-emulator control`; throws unless the command exits 0
+    /// and the emulator answers exactly `reply` ("ok" for every command but `list`).
+    func control(_ words: String, reply expected: String = "ok") throws {
+        let result = try CLIRunner.run(
+            ["control", "--socket", socket] + words.split(separator: " ").map(String.init),
+            program: CLIRunner.emulatorExecutable, timeout: .seconds(10))
+        guard result.status == 0 else {
+            throw HarnessError("control \(words) exited with status \(result.status): \(result.stderr)")
+        }
+        let reply = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reply == expected else {
+            throw HarnessError("control \(words) answered \"\(reply)\", not \"\(expected)\"")
+        }
     }
 }
 

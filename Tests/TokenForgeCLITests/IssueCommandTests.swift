@@ -3,9 +3,29 @@ import OTPCore
 import TestSupport
 import Testing
 
+/// One slot as `slots --json` prints it.
+struct SlotJSON: Decodable, Equatable {
+    let slot: Int
+    let type: String
+    let algorithm: String
+    let digits: Int
+    let period: UInt32?
+    let issuer: String
+    let account: String
+}
+
+/// One user as `users --json` prints them, by username.
+struct UserJSON: Decodable, Equatable {
+    let username: String
+    let method: String
+    let state: String
+    let token: String?
+    let slot: Int?
+}
+
 /// `tokenforge issue` end to end: roster in, letters, a token programmed through the emulator,
 /// exports out; killed at every committed step and resumed.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct IssueCommandTests {
     static let roster = """
         username,display_name,email,language,method,app,token_serial
@@ -20,7 +40,7 @@ struct IssueCommandTests {
     ]
 
     func issue(_ emulator: EmulatorHarness, _ extra: [String] = [], environment: [String: String] = [:]) throws
-        -> CLIRunner.Result
+        -> ChildProcess.Result
     {
         let roster = emulator.directory.path("roster.csv")
         if !FileManager.default.fileExists(atPath: roster) {
@@ -50,8 +70,13 @@ struct IssueCommandTests {
                 "/usr/bin/zbarimg", ["--raw", "-q", emulator.directory.path("out/qr/\(username).png")])
             #expect(try OTPAuthURI(parsing: scanned) == uris[account], "\(username)")
         }
-        let slots = try emulator.tokenforge(["slots", "--json"])
-        #expect(slots.stdout.components(separatedBy: "\"slot\"").count == 2, "one slot on the token: \(slots.stdout)")
+        let slots = try emulator.tokenforge(["slots", "--json"]).json([SlotJSON].self)
+        #expect(
+            slots == [
+                SlotJSON(
+                    slot: 0, type: "totp", algorithm: "SHA1", digits: 6, period: 30, issuer: "ACME",
+                    account: "bruno.keller@example.org")
+            ])
         let code = try emulator.tokenforge(["code", "--slot", "0", "--at", "1800000000"])
         let token = try #require(uris["bruno.keller@example.org"])
         #expect(code.stdout == (try token.totpGenerator!.code(at: 1_800_000_000)) + "\n")
@@ -70,8 +95,13 @@ struct IssueCommandTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
         let register = ["--register", emulator.directory.path("register.sqlite")]
-        let users = try emulator.tokenforge(["users", "--json"] + register)
-        #expect(users.stdout.components(separatedBy: "\"state\":\"exported\"").count == 4)
+        let users = try emulator.tokenforge(["users", "--json"] + register).json([UserJSON].self)
+        #expect(
+            users == [
+                UserJSON(username: "bkeller", method: "token", state: "exported", token: "TFEMU0001", slot: 0),
+                UserJSON(username: "crochat", method: "app", state: "exported", token: nil, slot: nil),
+                UserJSON(username: "zmuller", method: "app", state: "exported", token: nil, slot: nil),
+            ])
         let app = try #require(try exportedURIs(emulator)["zoe.muller@example.org"])
         let now = Int64(Date().timeIntervalSince1970)
         let code = try app.totpGenerator!.code(at: now)
@@ -100,7 +130,7 @@ struct IssueCommandTests {
         for step in 1...4 {
             let emulator = try EmulatorHarness()
             let killed = try issue(emulator, environment: ["TOKENFORGE_FAULT_STOP_AFTER_STEPS": String(step)])
-            #expect(killed.status == 9, "step \(step): \(killed.stderr)")
+            #expect(killed.signal == SIGKILL, "step \(step): \(killed.stderr)")
             // Killed right after a seed was stored, a user is half issued: a plain run refuses to go on.
             if [1, 2].contains(step) {
                 let again = try issue(emulator)
@@ -136,6 +166,7 @@ struct IssueCommandTests {
 }
 
 /// Staff issuance onto a Nitrokey Pro served by the emulator.
+@Suite(.timeLimit(.minutes(5)))
 struct NitrokeyIssueTests {
     @Test func aTokenUserGetsTheirSeedOnANitrokeyPro() throws {
         let emulator = try EmulatorHarness(count: 1, extraArguments: ["--nitrokey", "1"])

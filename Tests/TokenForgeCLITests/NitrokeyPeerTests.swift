@@ -7,7 +7,7 @@ import Testing
 /// -lnitrokey, drives the emulated Pro through the hidapi stand-in (libnitrokey loads
 /// libhidapi-libusb.so.0, which LD_LIBRARY_PATH points at the stand-in); then what tokenforge
 /// programs libnitrokey reads back, and what libnitrokey programs tokenforge reads.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct NitrokeyPeerTests {
     static let base32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
     static let hex = "3132333435363738393031323334353637383930"
@@ -25,12 +25,15 @@ struct NitrokeyPeerTests {
                     "libnitrokey is missing: install it with scripts/install-deps (Debian package libnitrokey-dev)"))
         }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("nk-peer-\(UUID().uuidString)").path
-        guard
-            let build = try? runProcess(
-                "/usr/bin/gcc", ["-O2", "-Wall", "-Wextra", "-o", output, source, "-lnitrokey"]),
-            build.status == 0
-        else {
-            return .failure(HarnessError("gcc could not build \(source) against -lnitrokey"))
+        do {
+            let build = try ChildProcess.run(
+                "/usr/bin/gcc", ["-O2", "-Wall", "-Wextra", "-o", output, source, "-lnitrokey"],
+                timeout: .seconds(120))
+            guard build.status == 0 else {
+                return .failure(HarnessError("gcc could not build \(source) against -lnitrokey: \(build.stderr)"))
+            }
+        } catch {
+            return .failure(HarnessError("gcc could not build \(source): \(error)"))
         }
         return .success(output)
     }()
@@ -47,16 +50,16 @@ struct NitrokeyPeerTests {
     }
 
     func peer(_ emulator: EmulatorHarness, _ arguments: [String], environment: [String: String] = [:]) throws
-        -> CLIRunner.Result
+        -> ChildProcess.Result
     {
-        try runProcess(
-            try peerPath(), arguments,
+        try CLIRunner.run(
+            arguments,
             environment: [
                 "LD_LIBRARY_PATH": emulator.libraryDirectory, "TOKENFORGE_EMULATOR_SOCKET": emulator.socket,
-            ].merging(environment) { _, new in new })
+            ].merging(environment) { _, new in new }, program: URL(fileURLWithPath: try peerPath()))
     }
 
-    func tokenforge(_ emulator: EmulatorHarness, _ arguments: [String]) throws -> CLIRunner.Result {
+    func tokenforge(_ emulator: EmulatorHarness, _ arguments: [String]) throws -> ChildProcess.Result {
         try emulator.tokenforge(arguments, environment: ["TOKENFORGE_PIN": "12345678"])
     }
 
@@ -117,24 +120,4 @@ struct NitrokeyPeerTests {
             try tokenforge(emulator, ["slots"]).stdout
                 == "1\tTOTP SHA1 6 digits 30 s\ttf\n4\tTOTP SHA1 6 digits 30 s\tlib\n")
     }
-}
-
-/// Runs a program with extra environment and captures what it prints.
-func runProcess(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CLIRunner.Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLIRunner.Result(
-        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-        stderr: String(decoding: errorData, as: UTF8.self))
 }

@@ -2,6 +2,19 @@ import Foundation
 import OTPCore
 import Testing
 
+/// What `uri --json` prints.
+struct URIJSON: Decodable {
+    let uri: String?
+    let file: String?
+    let label: String
+    let type: String
+    let algorithm: String
+    let digits: Int
+    let period: Int?
+    let counter: UInt64?
+}
+
+@Suite(.timeLimit(.minutes(2)))
 struct URICommandTests {
     @Test func generatesAFreshSecretAsLongAsTheHashOutput() throws {
         let first = try CLIRunner.run(["uri", "--account", "zoe@example.org", "--issuer", "Mairie"])
@@ -47,8 +60,16 @@ struct URICommandTests {
 
     @Test func buildsHOTPURIs() throws {
         let result = try CLIRunner.run(["uri", "--account", "alice", "--type", "hotp", "--counter", "7", "--json"])
-        #expect(result.stdout.contains(#""counter":7"#))
-        #expect(result.stdout.contains("otpauth://hotp/alice?secret="))
+        #expect(result.status == 0, "\(result.stderr)")
+        let output = try result.json(URIJSON.self)
+        #expect(output.type == "hotp")
+        #expect(output.counter == 7)
+        #expect(output.period == nil)
+        #expect(output.label == "alice")
+        #expect(output.file == nil)
+        let uri = try OTPAuthURI(parsing: try #require(output.uri))
+        #expect(uri.kind == .hotp(counter: 7))
+        #expect(uri.account == "alice")
     }
 
     static let refused: [([String], Int32)] = [

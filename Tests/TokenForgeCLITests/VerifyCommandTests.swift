@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct VerifyCommandTests {
     let environment = ["TOKENFORGE_SECRET": rfcSecret]
 

@@ -85,8 +85,7 @@ struct PersistenceTests {
         let new = Array("abcdefghijabcdefghij".utf8)
         let oldCode = try HOTPGenerator(secret: Secret(bytes: old), digits: 8).code(counter: 1)
         let newCode = try HOTPGenerator(secret: Secret(bytes: new), digits: 8).code(counter: 1)
-        var sawOld = false
-        var sawNew = false
+        var codes: [String] = []
         for steps in 0..<40 {
             let medium = MemoryFlashMedium()
             let token = try makeToken(medium: medium)
@@ -100,14 +99,16 @@ struct PersistenceTests {
             let again = try TestHost(token: restarted)
             try again.ok(.verifyPIN(PIN("123456")))
             let code = try again.code(0, at: 59)
-            #expect(code == oldCode || code == newCode, "cut after \(steps) steps")
-            if answered { #expect(code == newCode) }
-            sawOld = sawOld || code == oldCode
-            sawNew = sawNew || code == newCode
+            codes.append(code)
+            if answered { #expect(code == newCode, "cut after \(steps) steps") }
             let reloaded = medium.bytes
             #expect(!(reloaded.containsSubsequence(old) && reloaded.containsSubsequence(new)) || !answered)
         }
-        #expect(sawOld && sawNew)
+        // One commit step: every earlier cut leaves the old slot, every later one the new.
+        let commit = try #require(codes.firstIndex(of: newCode), "no cut left the new slot")
+        #expect(commit > 0, "no cut left the old slot")
+        #expect(codes[..<commit].allSatisfy { $0 == oldCode }, "\(codes)")
+        #expect(codes[commit...].allSatisfy { $0 == newCode }, "\(codes)")
     }
 
     /// A power cut during VERIFY_PIN never answers a comparison whose retry was not first counted.
