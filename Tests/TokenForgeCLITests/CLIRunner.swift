@@ -22,6 +22,12 @@ enum CLIRunner {
         executable.deletingLastPathComponent().appendingPathComponent("tokenforge-emulator")
     }
 
+    /// The test-only `tokenforge` that kills itself after TOKENFORGE_FAULT_STOP_AFTER_STEPS
+    /// committed issuance steps (Tests/FaultInjection).
+    static var faultInjectionExecutable: URL {
+        executable.deletingLastPathComponent().appendingPathComponent("tokenforge-fault-injection")
+    }
+
     /// Runs `tokenforge` (or `program`) with the test's environment minus any credential, plus `environment`.
     static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:], program: URL = executable,

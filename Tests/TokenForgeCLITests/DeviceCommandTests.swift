@@ -194,11 +194,11 @@ struct DeviceFaultTests {
     /// Where a power cut after N flash program steps lands while `program` runs: PIN verification
     /// and PUT_SLOT answer nothing (not retried); SET_TIME is retried and finds the token gone.
     static let powerCuts: [(steps: Int, status: Int32, message: String)] = [
-        (0, 74, "the token did not answer verifyPIN in time"),
-        (5, 74, "the token did not answer verifyPIN in time"),
+        (0, 74, "the token did not answer VERIFY_PIN in time"),
+        (5, 74, "the token did not answer VERIFY_PIN in time"),
         (6, 69, "device disconnected"),
-        (8, 74, "the token did not answer putSlot in time"),
-        (11, 74, "the token did not answer putSlot in time"),
+        (8, 74, "the token did not answer PUT_SLOT in time"),
+        (11, 74, "the token did not answer PUT_SLOT in time"),
     ]
 
     @Test(arguments: powerCuts)

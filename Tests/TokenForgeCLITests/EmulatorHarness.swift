@@ -80,10 +80,12 @@ final class EmulatorHarness {
     }
 
     /// Runs the built `tokenforge` against this emulator.
-    func tokenforge(_ arguments: [String], stdin: String = "", environment extra: [String: String] = [:]) throws
-        -> ChildProcess.Result
-    {
-        try CLIRunner.run(arguments, stdin: stdin, environment: environment.merging(extra) { _, new in new })
+    func tokenforge(
+        _ arguments: [String], stdin: String = "", environment extra: [String: String] = [:],
+        program: URL = CLIRunner.executable
+    ) throws -> ChildProcess.Result {
+        try CLIRunner.run(
+            arguments, stdin: stdin, environment: environment.merging(extra) { _, new in new }, program: program)
     }
 
     /// Sends a CONTROL command with `tokenforge-emulator control`; throws unless the command exits 0

@@ -39,9 +39,10 @@ struct IssueCommandTests {
         "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_EXPORT_PASSPHRASE": "export passphrase",
     ]
 
-    func issue(_ emulator: EmulatorHarness, _ extra: [String] = [], environment: [String: String] = [:]) throws
-        -> ChildProcess.Result
-    {
+    func issue(
+        _ emulator: EmulatorHarness, _ extra: [String] = [], environment: [String: String] = [:],
+        program: URL = CLIRunner.executable
+    ) throws -> ChildProcess.Result {
         let roster = emulator.directory.path("roster.csv")
         if !FileManager.default.fileExists(atPath: roster) {
             _ = try emulator.directory.file("roster.csv", contents: Self.roster)
@@ -51,7 +52,7 @@ struct IssueCommandTests {
                 "issue", roster, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "pskc,uris",
                 "--register", emulator.directory.path("register.sqlite"),
             ] + extra,
-            environment: Self.environment.merging(environment) { _, new in new })
+            environment: Self.environment.merging(environment) { _, new in new }, program: program)
     }
 
     /// The exported URIs by account.
@@ -125,11 +126,20 @@ struct IssueCommandTests {
         #expect(locked.stderr.contains("wrong admin passphrase"))
     }
 
+    @Test func theReleaseCommandIgnoresTheFaultInjectionVariable() throws {
+        let emulator = try EmulatorHarness()
+        let run = try issue(emulator, environment: ["TOKENFORGE_FAULT_STOP_AFTER_STEPS": "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        try expectConsistent(emulator)
+    }
+
     @Test func killedAtEveryStepThenResumedLosesNothingAndIssuesNothingTwice() throws {
         // Committed steps: the batch's seeds, its two letters, the token, the exports marked.
         for step in 1...4 {
             let emulator = try EmulatorHarness()
-            let killed = try issue(emulator, environment: ["TOKENFORGE_FAULT_STOP_AFTER_STEPS": String(step)])
+            let killed = try issue(
+                emulator, environment: ["TOKENFORGE_FAULT_STOP_AFTER_STEPS": String(step)],
+                program: CLIRunner.faultInjectionExecutable)
             #expect(killed.signal == SIGKILL, "step \(step): \(killed.stderr)")
             // Killed right after a seed was stored, a user is half issued: a plain run refuses to go on.
             if [1, 2].contains(step) {
