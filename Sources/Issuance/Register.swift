@@ -59,6 +59,7 @@ public final class Register {
     public let path: String
     let database: DatabaseQueue
     let key: AdminKey?
+    private let now: @Sendable () -> Int64
 
     static let checkContext = "tokenforge register v1"
 
@@ -69,9 +70,15 @@ public final class Register {
     }
 
     /// Opens (creating if needed) the register at `path` with `passphrase`; nil opens it read-only
-    /// for listing, without access to seeds.
-    public init(path: String, passphrase: String?, kdfRounds: Int = 1 << 15) throws {
+    /// for listing, without access to seeds. An existing register derives its key with the
+    /// parameters it stores; `newKey` applies only to a register created here (tests pass
+    /// `AdminKey.Parameters.lowCost()`). `now` is the clock for `updated_at`, in Unix seconds.
+    public init(
+        path: String, passphrase: String?, newKey: AdminKey.Parameters = .fresh(),
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) throws {
         self.path = path
+        self.now = now
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -103,13 +110,12 @@ public final class Register {
             }
             self.key = key
         } else {
-            let parameters = AdminKey.Parameters.fresh(rounds: kdfRounds)
-            let key = try AdminKey(passphrase: passphrase, parameters: parameters)
+            let key = try AdminKey(passphrase: passphrase, parameters: newKey)
             let check = try key.seal(Array("ok".utf8), context: Self.checkContext)
             try database.write { db in
                 try db.execute(
                     sql: "INSERT INTO meta (key, value) VALUES ('kdf', ?)",
-                    arguments: [try JSONEncoder().encode(parameters)])
+                    arguments: [try JSONEncoder().encode(newKey)])
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('check', ?)", arguments: [Data(check)])
             }
             self.key = key
@@ -139,8 +145,6 @@ public final class Register {
         guard let key else { throw RegisterError.database("opened without the admin passphrase") }
         return key
     }
-
-    private static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     // MARK: Reading
 
@@ -201,6 +205,7 @@ public final class Register {
     /// Adds roster entries as `pending`, in one transaction; users already there are left as they are.
     public func add(_ entries: [RosterEntry]) throws {
         _ = try requireKey()
+        let time = now()
         try database.write { db in
             for entry in entries {
                 try db.execute(
@@ -210,7 +215,7 @@ public final class Register {
                         """,
                     arguments: [
                         entry.username, entry.displayName, entry.email, entry.language.rawValue, entry.method.rawValue,
-                        entry.appProfile?.rawValue, entry.tokenSerial, Self.now, Self.now,
+                        entry.appProfile?.rawValue, entry.tokenSerial, time, time,
                     ])
             }
         }
@@ -242,6 +247,7 @@ public final class Register {
         let sealed = try seeds.map { seed in
             try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) }
         }
+        let time = now()
         try database.write { db in
             for (seed, sealed) in zip(seeds, sealed) {
                 try db.execute(
@@ -250,7 +256,7 @@ public final class Register {
                         WHERE username = ? AND state = 'pending' AND sealed_seed IS NULL
                         """,
                     arguments: [
-                        Data(sealed), seed.algorithm.rawValue, seed.digits, seed.period, Self.now, seed.username,
+                        Data(sealed), seed.algorithm.rawValue, seed.digits, seed.period, time, seed.username,
                     ])
             }
         }
@@ -268,10 +274,11 @@ public final class Register {
     /// Moves users to `state` in one transaction; with `allowed`, only those in one of those states.
     public func setState(_ usernames: [String], _ state: UserState, from allowed: [UserState]? = nil) throws {
         _ = try requireKey()
+        let time = now()
         try database.write { db in
             for username in usernames {
                 var sql = "UPDATE users SET state = ?, updated_at = ? WHERE username = ?"
-                var arguments: [any DatabaseValueConvertible] = [state.rawValue, Self.now, username]
+                var arguments: [any DatabaseValueConvertible] = [state.rawValue, time, username]
                 if let allowed {
                     sql += " AND state IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
                     arguments += allowed.map(\.rawValue)
@@ -302,10 +309,11 @@ public final class Register {
 
     private func update(_ username: String, _ assignments: String, _ values: [any DatabaseValueConvertible]) throws {
         _ = try requireKey()
+        let time = now()
         try database.write { db in
             try db.execute(
                 sql: "UPDATE users SET \(assignments), updated_at = ? WHERE username = ?",
-                arguments: StatementArguments(values + [Self.now, username]))
+                arguments: StatementArguments(values + [time, username]))
             guard db.changesCount == 1 else { throw RegisterError.unknownUser(username) }
         }
     }
