@@ -25,6 +25,13 @@ public struct AdminKey: Sendable {
         /// A new random salt with N = 2^10: fast enough for tests that create many registers,
         /// too weak against guessing for a real one.
         public static func lowCost() -> Parameters { fresh(rounds: 1 << 10) }
+
+        /// Parameters TokenForge derives keys with: N a power of two up to 2^20, r and p small,
+        /// a salt of 16 to 64 bytes. Anything else read from a register is damage.
+        var isSupported: Bool {
+            rounds >= 2 && rounds <= 1 << 20 && rounds & (rounds - 1) == 0 && (1...32).contains(blockSize)
+                && (1...16).contains(parallelism) && (16...64).contains(salt.count)
+        }
     }
 
     /// Derives the key from `passphrase` with `parameters`.
