@@ -130,8 +130,10 @@ public final class Register {
         self.now = now
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
         } catch {
             throw RegisterError.database("cannot create the directory \(directory)")
         }
@@ -140,7 +142,9 @@ public final class Register {
         var configuration = Configuration()
         configuration.readonly = passphrase == nil
         let database: DatabaseQueue
-        do { database = try DatabaseQueue(path: path, configuration: configuration) } catch {
+        do {
+            database = try Self.access(path) { try DatabaseQueue(path: path, configuration: configuration) }
+        } catch .database {
             throw RegisterError.notARegister(path)
         }
         self.database = database

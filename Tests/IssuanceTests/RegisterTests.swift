@@ -189,6 +189,8 @@ struct RegisterTests {
         try other.inTransaction(.exclusive) { _ in
             #expect(throws: RegisterError.inUse(file: path)) { try register.users() }
             #expect(throws: RegisterError.inUse(file: path)) { try register.setEnabled("zmuller", false) }
+            #expect(throws: RegisterError.inUse(file: path)) { try Register(path: path, passphrase: nil) }
+            #expect(throws: RegisterError.inUse(file: path)) { try Register(path: path, passphrase: Self.passphrase) }
             return .rollback
         }
         #expect(try register.user("zmuller").enabled)
