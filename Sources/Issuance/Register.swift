@@ -278,11 +278,20 @@ public final class Register {
         try read { try UserRecord.exists($0, key: username) }
     }
 
-    /// The users among `usernames` that are in the register, in one query.
+    /// The users among `usernames` that are in the register.
     public func users(named usernames: [String]) throws -> [String: RegisteredUser] {
-        guard !usernames.isEmpty else { return [:] }
-        let records = try read { try UserRecord.filter(keys: usernames).fetchAll($0) }
-        return Dictionary(uniqueKeysWithValues: records.map { ($0.username, $0.user) })
+        try read { try Self.records(named: usernames, in: $0) }.mapValues(\.user)
+    }
+
+    /// The rows of the users among `usernames`, a few hundred per query (SQLite limits the
+    /// parameters of one statement).
+    private static func records(named usernames: [String], in db: Database) throws -> [String: UserRecord] {
+        var records: [String: UserRecord] = [:]
+        for start in stride(from: 0, to: usernames.count, by: 500) {
+            let chunk = usernames[start..<min(start + 500, usernames.count)]
+            for record in try UserRecord.filter(keys: Array(chunk)).fetchAll(db) { records[record.username] = record }
+        }
+        return records
     }
 
     /// The user's seed, opened with the admin key.
@@ -333,9 +342,9 @@ public final class Register {
         }
         let time = now()
         try write { db in
+            var records = try Self.records(named: seeds.map(\.username), in: db)
             for (seed, sealed) in zip(seeds, sealed) {
-                guard var record = try UserRecord.fetchOne(db, key: seed.username),
-                    record.state == .pending, record.sealedSeed == nil
+                guard var record = records[seed.username], record.state == .pending, record.sealedSeed == nil
                 else { continue }
                 try record.updateChanges(db) {
                     $0.sealedSeed = sealed
@@ -345,6 +354,7 @@ public final class Register {
                     $0.state = .seeded
                     $0.updatedAt = time
                 }
+                records[seed.username] = record
             }
         }
     }
@@ -366,8 +376,9 @@ public final class Register {
         _ = try requireKey()
         let time = now()
         try write { db in
+            var records = try Self.records(named: usernames, in: db)
             for username in usernames {
-                guard var record = try UserRecord.fetchOne(db, key: username) else {
+                guard var record = records[username] else {
                     if allowed == nil { throw RegisterError.unknownUser(username) }
                     continue
                 }
@@ -376,6 +387,7 @@ public final class Register {
                     $0.state = state
                     $0.updatedAt = time
                 }
+                records[username] = record
             }
         }
     }

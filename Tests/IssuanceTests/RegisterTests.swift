@@ -94,6 +94,29 @@ struct RegisterTests {
         #expect(throws: RegisterError.noSeed("zmuller")) { try register.seed(of: user) }
     }
 
+    @Test func aUserSeededTwiceInOneBatchKeepsTheFirstSeed() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let register = try register()
+        try register.add(Self.zoe)
+        let other = Secret(bytes: Array("abcdefghijabcdefghij".utf8))
+        try register.seed([
+            Register.NewSeed(username: "zmuller", secret: Self.secret, algorithm: .sha1, digits: 6, period: 30),
+            Register.NewSeed(username: "zmuller", secret: other, algorithm: .sha256, digits: 8, period: 60),
+        ])
+        let user = try register.user("zmuller")
+        #expect(try register.seed(of: user) == Self.secret)
+        #expect(user.algorithm == .sha1)
+    }
+
+    @Test func aStateChangeFromAllowedStatesSkipsUsersInOthers() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let register = try seededRegister()
+        try register.setState(["zmuller", "lrossi", "nobody"], .letterIssued, from: [.seeded])
+        #expect(try register.user("zmuller").state == .letterIssued)
+        #expect(try register.user("lrossi").state == .pending)
+        #expect(throws: RegisterError.unknownUser("nobody")) { try register.setState(["nobody"], .active) }
+    }
+
     struct Damage: Sendable, CustomTestStringConvertible {
         let assignment: String
         let column: String
