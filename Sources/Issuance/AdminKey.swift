@@ -7,20 +7,34 @@ import _CryptoExtras
 public struct AdminKey: Sendable {
     let key: SymmetricKey
 
+    /// The scrypt parameters and salt; a register stores them, and always opens with its own.
     public struct Parameters: Codable, Equatable, Sendable {
         public var salt: [UInt8]
         public var rounds: Int
         public var blockSize: Int
         public var parallelism: Int
 
+        /// A new random salt with the given cost (N = `rounds`, r = 8, p = 1).
         public static func fresh(rounds: Int = 1 << 15) -> Parameters {
             var random = SystemRandomNumberGenerator()
             return Parameters(
                 salt: (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }, rounds: rounds, blockSize: 8,
                 parallelism: 1)
         }
+
+        /// A new random salt with N = 2^10: fast enough for tests that create many registers,
+        /// too weak against guessing for a real one.
+        public static func lowCost() -> Parameters { fresh(rounds: 1 << 10) }
+
+        /// Parameters TokenForge derives keys with: N a power of two up to 2^20, r and p small,
+        /// a salt of 16 to 64 bytes. Anything else read from a register is damage.
+        var isSupported: Bool {
+            rounds >= 2 && rounds <= 1 << 20 && rounds & (rounds - 1) == 0 && (1...32).contains(blockSize)
+                && (1...16).contains(parallelism) && (16...64).contains(salt.count)
+        }
     }
 
+    /// Derives the key from `passphrase` with `parameters`.
     public init(passphrase: String, parameters: Parameters) throws {
         key = try KDF.Scrypt.deriveKey(
             from: Array(passphrase.utf8), salt: parameters.salt, outputByteCount: 32, rounds: parameters.rounds,

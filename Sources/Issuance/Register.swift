@@ -40,7 +40,52 @@ public enum RegisterError: Error, Equatable, Sendable, CustomStringConvertible {
     case notARegister(String)
     case unknownUser(String)
     case noSeed(String)
+    /// A stored value is not one the register can hold: the register `file`, the `user` whose row
+    /// it is (nil for the register's own parameters), the `column`, and what is wrong.
+    case damaged(file: String, user: String?, column: String, Damage)
+    /// Another process (another tokenforge) holds the register at `file`.
+    case inUse(file: String)
     case database(String)
+
+    /// What is wrong with a stored value; never the value itself, which may be a sealed seed.
+    public enum Damage: Equatable, Sendable, CustomStringConvertible {
+        /// Empty (NULL) where a value is required.
+        case missing
+        /// A value of another SQLite storage class than the column holds.
+        case wrongType(expected: StorageClass, found: StorageClass)
+        /// A name (state, language, method, app, algorithm) TokenForge does not know.
+        case unknownValue
+        /// A number outside the values the column may hold.
+        case outOfRange(Int64, allowed: ClosedRange<Int64>)
+        /// Parameters that cannot be decoded or are not ones TokenForge uses.
+        case unreadable
+
+        public var description: String {
+            switch self {
+            case .missing: "is empty"
+            case .wrongType(let expected, let found): "holds \(found.phrase) where \(expected.phrase) belongs"
+            case .unknownValue: "holds a value TokenForge does not know"
+            case .outOfRange(let value, let allowed):
+                "holds \(value), outside \(allowed.lowerBound)...\(allowed.upperBound)"
+            case .unreadable: "cannot be read"
+            }
+        }
+    }
+
+    /// SQLite's storage classes (sqlite.org/datatype3.html §2).
+    public enum StorageClass: String, Equatable, Sendable {
+        case null, integer, real, text, blob
+
+        var phrase: String {
+            switch self {
+            case .null: "NULL"
+            case .integer: "an integer"
+            case .real: "a real number"
+            case .text: "text"
+            case .blob: "a blob"
+            }
+        }
+    }
 
     public var description: String {
         switch self {
@@ -48,6 +93,10 @@ public enum RegisterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notARegister(let path): "\(path) is not a TokenForge register"
         case .unknownUser(let name): "no user \(name) in the register"
         case .noSeed(let name): "user \(name) has no seed (not issued yet, or revoked)"
+        case .damaged(let file, let user, let column, let damage):
+            "\(file) is damaged: column \(column)\(user.map { " of user \($0)" } ?? "") \(damage); "
+                + "restore the register from a backup"
+        case .inUse(let file): "\(file) is in use by another tokenforge: try again when it has finished"
         case .database(let detail): "register: \(detail)"
         }
     }
@@ -59,6 +108,7 @@ public final class Register {
     public let path: String
     let database: DatabaseQueue
     let key: AdminKey?
+    private let now: @Sendable () -> Int64
 
     static let checkContext = "tokenforge register v1"
 
@@ -69,48 +119,58 @@ public final class Register {
     }
 
     /// Opens (creating if needed) the register at `path` with `passphrase`; nil opens it read-only
-    /// for listing, without access to seeds.
-    public init(path: String, passphrase: String?, kdfRounds: Int = 1 << 15) throws {
+    /// for listing, without access to seeds. An existing register derives its key with the
+    /// parameters it stores; `newKey` applies only to a register created here (tests pass
+    /// `AdminKey.Parameters.lowCost()`). `now` is the clock for `updated_at`, in Unix seconds.
+    public init(
+        path: String, passphrase: String?, newKey: AdminKey.Parameters = .fresh(),
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) throws {
         self.path = path
+        self.now = now
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+        } catch {
+            throw RegisterError.database("cannot create the directory \(directory)")
+        }
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed, passphrase == nil { throw RegisterError.notARegister(path) }
         var configuration = Configuration()
         configuration.readonly = passphrase == nil
+        let database: DatabaseQueue
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
+            database = try Self.access(path) { try DatabaseQueue(path: path, configuration: configuration) }
+        } catch .database {
             throw RegisterError.notARegister(path)
         }
+        self.database = database
         if !existed { chmod(path, 0o600) }
-        if passphrase != nil { try Self.migrate(database) }
         guard let passphrase else {
             key = nil
-            guard (try? database.read({ try $0.tableExists("users") })) == true else {
-                throw RegisterError.notARegister(path)
-            }
+            guard try Self.access(path, { try database.read { try $0.tableExists(UserRecord.databaseTableName) } })
+            else { throw RegisterError.notARegister(path) }
             return
         }
-        let stored = try database.read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'kdf'") }
-        if let stored {
-            let parameters = try JSONDecoder().decode(AdminKey.Parameters.self, from: stored)
-            let key = try AdminKey(passphrase: passphrase, parameters: parameters)
-            let check = try database.read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'check'") }
-            guard let check, key.open(Array(check), context: Self.checkContext) != nil else {
-                throw RegisterError.wrongPassphrase
-            }
+        try Self.access(path) { try Self.migrate(database) }
+        if let parameters = try Self.access(path, { try database.read(Self.storedParameters) }) {
+            let key = try Self.storedKey(passphrase: passphrase, parameters: parameters, path: path)
+            let check = try Self.access(path) { try database.read { try Self.meta("check", in: $0) } }
+            guard let check else { throw RegisterError.damaged(file: path, user: nil, column: "meta.check", .missing) }
+            guard key.open(check, context: Self.checkContext) != nil else { throw RegisterError.wrongPassphrase }
             self.key = key
         } else {
-            let parameters = AdminKey.Parameters.fresh(rounds: kdfRounds)
-            let key = try AdminKey(passphrase: passphrase, parameters: parameters)
+            let key = try AdminKey(passphrase: passphrase, parameters: newKey)
             let check = try key.seal(Array("ok".utf8), context: Self.checkContext)
-            try database.write { db in
-                try db.execute(
-                    sql: "INSERT INTO meta (key, value) VALUES ('kdf', ?)",
-                    arguments: [try JSONEncoder().encode(parameters)])
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('check', ?)", arguments: [Data(check)])
+            let parameters = try JSONEncoder().encode(newKey)
+            try Self.access(path) {
+                try database.write { db in
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('kdf', ?)", arguments: [parameters])
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('check', ?)", arguments: [Data(check)])
+                }
             }
             self.key = key
         }
@@ -135,56 +195,103 @@ public final class Register {
         try migrator.migrate(database)
     }
 
+    /// A value of the `meta` table, which must be a blob.
+    private static func meta(_ name: String, in db: Database) throws -> [UInt8]? {
+        switch try DatabaseValue.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [name])?.storage {
+        case nil, .null?: return nil
+        case .blob(let data)?: return Array(data)
+        case let storage?:
+            throw StoredValueError(
+                user: nil, column: "meta." + name, damage: .wrongType(expected: .blob, found: .init(storage)))
+        }
+    }
+
+    /// The key derivation parameters the register was created with; nil for a new register.
+    private static func storedParameters(_ db: Database) throws -> AdminKey.Parameters? {
+        guard let stored = try meta("kdf", in: db) else { return nil }
+        guard let parameters = try? JSONDecoder().decode(AdminKey.Parameters.self, from: Data(stored)),
+            parameters.isSupported
+        else {
+            throw StoredValueError(user: nil, column: "meta.kdf", damage: .unreadable)
+        }
+        return parameters
+    }
+
+    private static func storedKey(
+        passphrase: String, parameters: AdminKey.Parameters, path: String
+    ) throws -> AdminKey {
+        do { return try AdminKey(passphrase: passphrase, parameters: parameters) } catch {
+            throw RegisterError.damaged(file: path, user: nil, column: "meta.kdf", .unreadable)
+        }
+    }
+
     private func requireKey() throws -> AdminKey {
         guard let key else { throw RegisterError.database("opened without the admin passphrase") }
         return key
     }
 
-    private static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+    // MARK: The database boundary
+
+    /// Runs `body` against the database, turning every database error into a `RegisterError`:
+    /// this is the only way in, so no GRDB error leaves the register.
+    private static func access<T>(_ path: String, _ body: () throws -> T) throws(RegisterError) -> T {
+        do { return try body() } catch let error as RegisterError {
+            throw error
+        } catch let error as StoredValueError {
+            throw .damaged(file: path, user: error.user, column: error.column, error.damage)
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: throw .inUse(file: path)
+            case .SQLITE_NOTADB: throw .notARegister(path)
+            default: throw .database("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no detail")")
+            }
+        } catch {
+            throw .database("unexpected \(type(of: error))")
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+        try Self.access(path) { try database.read(body) }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+        try Self.access(path) { try database.write(body) }
+    }
 
     // MARK: Reading
 
+    /// Every user, by username; a damaged row is an error, never left out.
     public func users() throws -> [RegisteredUser] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY username").map(Self.user) }
+        try read { db in try UserRecord.order(UserRecord.Columns.username).fetchAll(db).map(\.user) }
     }
 
+    /// One user; `RegisterError.unknownUser` when there is none by that name.
     public func user(_ username: String) throws -> RegisteredUser {
-        guard
-            let user = try database.read({
-                try Row.fetchOne($0, sql: "SELECT * FROM users WHERE username = ?", arguments: [username])
-            })
-        else {
+        guard let record = try read({ try UserRecord.fetchOne($0, key: username) }) else {
             throw RegisterError.unknownUser(username)
         }
-        return Self.user(user)
+        return record.user
     }
 
-    public func contains(_ username: String) throws -> Bool { (try? user(username)) != nil }
+    /// Whether the register has a user by that name.
+    public func contains(_ username: String) throws -> Bool {
+        try read { try UserRecord.exists($0, key: username) }
+    }
 
-    /// The users among `usernames` that are in the register, in one query.
+    /// The users among `usernames` that are in the register.
     public func users(named usernames: [String]) throws -> [String: RegisteredUser] {
-        guard !usernames.isEmpty else { return [:] }
-        let rows = try database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM users WHERE username IN (\(usernames.map { _ in "?" }.joined(separator: ",")))",
-                arguments: StatementArguments(usernames))
-        }
-        return Dictionary(uniqueKeysWithValues: rows.map(Self.user).map { ($0.entry.username, $0) })
+        try read { try Self.records(named: usernames, in: $0) }.mapValues(\.user)
     }
 
-    static func user(_ row: Row) -> RegisteredUser {
-        RegisteredUser(
-            entry: RosterEntry(
-                username: row["username"], displayName: row["display_name"], email: row["email"],
-                language: Language(rawValue: row["language"]) ?? .en,
-                method: RosterEntry.Method(rawValue: row["method"]) ?? .app,
-                appProfile: (row["app_profile"] as String?).flatMap { AppProfile(rawValue: $0) },
-                tokenSerial: row["token_serial"]),
-            state: UserState(rawValue: row["state"]) ?? .pending, enabled: row["enabled"],
-            sealedSeed: (row["sealed_seed"] as Data?).map(Array.init),
-            algorithm: OTPAlgorithm(rawValue: row["algorithm"]) ?? .sha1, digits: row["digits"], period: row["period"],
-            tokenSerial: row["token_serial"], slot: row["slot"], drift: row["drift"],
-            lastStep: (row["last_step"] as Int64?).map { UInt64($0) }, updatedAt: row["updated_at"])
+    /// The rows of the users among `usernames`, a few hundred per query (SQLite limits the
+    /// parameters of one statement).
+    private static func records(named usernames: [String], in db: Database) throws -> [String: UserRecord] {
+        var records: [String: UserRecord] = [:]
+        for start in stride(from: 0, to: usernames.count, by: 500) {
+            let chunk = usernames[start..<min(start + 500, usernames.count)]
+            for record in try UserRecord.filter(keys: Array(chunk)).fetchAll(db) { records[record.username] = record }
+        }
+        return records
     }
 
     /// The user's seed, opened with the admin key.
@@ -201,18 +308,9 @@ public final class Register {
     /// Adds roster entries as `pending`, in one transaction; users already there are left as they are.
     public func add(_ entries: [RosterEntry]) throws {
         _ = try requireKey()
-        try database.write { db in
-            for entry in entries {
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO users (username, display_name, email, language, method, app_profile, state,
-                            token_serial, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-                        """,
-                    arguments: [
-                        entry.username, entry.displayName, entry.email, entry.language.rawValue, entry.method.rawValue,
-                        entry.appProfile?.rawValue, entry.tokenSerial, Self.now, Self.now,
-                    ])
-            }
+        let time = now()
+        try write { db in
+            for entry in entries { try UserRecord(entry: entry, at: time).insert(db, onConflict: .ignore) }
         }
     }
 
@@ -242,16 +340,21 @@ public final class Register {
         let sealed = try seeds.map { seed in
             try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) }
         }
-        try database.write { db in
+        let time = now()
+        try write { db in
+            var records = try Self.records(named: seeds.map(\.username), in: db)
             for (seed, sealed) in zip(seeds, sealed) {
-                try db.execute(
-                    sql: """
-                        UPDATE users SET sealed_seed = ?, algorithm = ?, digits = ?, period = ?, state = 'seeded', updated_at = ?
-                        WHERE username = ? AND state = 'pending' AND sealed_seed IS NULL
-                        """,
-                    arguments: [
-                        Data(sealed), seed.algorithm.rawValue, seed.digits, seed.period, Self.now, seed.username,
-                    ])
+                guard var record = records[seed.username], record.state == .pending, record.sealedSeed == nil
+                else { continue }
+                try record.updateChanges(db) {
+                    $0.sealedSeed = sealed
+                    $0.algorithm = seed.algorithm
+                    $0.digits = seed.digits
+                    $0.period = seed.period
+                    $0.state = .seeded
+                    $0.updatedAt = time
+                }
+                records[seed.username] = record
             }
         }
     }
@@ -262,22 +365,29 @@ public final class Register {
 
     /// Records the token and slot a user's seed is going to, before it is written.
     public func plan(_ username: String, tokenSerial: String, slot: Int) throws {
-        try update(username, "token_serial = ?, slot = ?", [tokenSerial, slot])
+        try update(username) {
+            $0.tokenSerial = tokenSerial
+            $0.slot = slot
+        }
     }
 
     /// Moves users to `state` in one transaction; with `allowed`, only those in one of those states.
     public func setState(_ usernames: [String], _ state: UserState, from allowed: [UserState]? = nil) throws {
         _ = try requireKey()
-        try database.write { db in
+        let time = now()
+        try write { db in
+            var records = try Self.records(named: usernames, in: db)
             for username in usernames {
-                var sql = "UPDATE users SET state = ?, updated_at = ? WHERE username = ?"
-                var arguments: [any DatabaseValueConvertible] = [state.rawValue, Self.now, username]
-                if let allowed {
-                    sql += " AND state IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
-                    arguments += allowed.map(\.rawValue)
+                guard var record = records[username] else {
+                    if allowed == nil { throw RegisterError.unknownUser(username) }
+                    continue
                 }
-                try db.execute(sql: sql, arguments: StatementArguments(arguments))
-                guard db.changesCount == 1 || allowed != nil else { throw RegisterError.unknownUser(username) }
+                if let allowed, !allowed.contains(record.state) { continue }
+                try record.updateChanges(db) {
+                    $0.state = state
+                    $0.updatedAt = time
+                }
+                records[username] = record
             }
         }
     }
@@ -287,26 +397,39 @@ public final class Register {
     }
 
     public func setEnabled(_ username: String, _ enabled: Bool) throws {
-        try update(username, "enabled = ?", [enabled])
+        try update(username) { $0.enabled = enabled }
     }
 
     /// Records an accepted code: its step and the drift seen.
     public func recordActivation(_ username: String, step: UInt64, drift: Int) throws {
-        try update(username, "last_step = ?, drift = ?, state = 'active'", [Int64(step), drift])
+        try update(username) {
+            $0.lastStep = step
+            $0.drift = drift
+            $0.state = .active
+        }
     }
 
     /// Revokes a user and destroys their sealed seed.
     public func revoke(_ username: String) throws {
-        try update(username, "state = 'revoked', sealed_seed = NULL, enabled = 0", [])
+        try update(username) {
+            $0.state = .revoked
+            $0.sealedSeed = nil
+            $0.enabled = false
+        }
     }
 
-    private func update(_ username: String, _ assignments: String, _ values: [any DatabaseValueConvertible]) throws {
+    /// Changes one user's row in one transaction, stamping `updated_at`.
+    private func update(_ username: String, _ change: (inout UserRecord) -> Void) throws {
         _ = try requireKey()
-        try database.write { db in
-            try db.execute(
-                sql: "UPDATE users SET \(assignments), updated_at = ? WHERE username = ?",
-                arguments: StatementArguments(values + [Self.now, username]))
-            guard db.changesCount == 1 else { throw RegisterError.unknownUser(username) }
+        let time = now()
+        try write { db in
+            guard var record = try UserRecord.fetchOne(db, key: username) else {
+                throw RegisterError.unknownUser(username)
+            }
+            try record.updateChanges(db) {
+                change(&$0)
+                $0.updatedAt = time
+            }
         }
     }
 }

@@ -60,6 +60,8 @@ extension CLIFailure {
             case .wrongPassphrase: .pin
             case .notARegister: .noInput
             case .unknownUser, .noSeed: .badInput
+            case .damaged: .registerDamaged
+            case .inUse: .registerInUse
             case .database: .cannotWrite
             }
         self.init(status: status, message: "\(error)")

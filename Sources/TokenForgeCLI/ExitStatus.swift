@@ -8,9 +8,11 @@ enum ExitStatus: Int32, CaseIterable {
     case noDevice = 69
     case cannotWrite = 73
     case deviceIO = 74
+    case registerInUse = 75
     case verificationFailed = 76
     case pin = 77
     case refused = 78
+    case registerDamaged = 79
 
     var meaning: String {
         switch self {
@@ -22,9 +24,11 @@ enum ExitStatus: Int32, CaseIterable {
         case .noDevice: "no token found, several found without --device, or the token was unplugged"
         case .cannotWrite: "an output file cannot be written"
         case .deviceIO: "the token did not answer in time or answered garbage"
+        case .registerInUse: "the register is in use by another tokenforge: try again when it has finished"
         case .verificationFailed: "a slot was written but its code does not match: it is not usable"
         case .pin: "wrong, blocked, missing or unverified PIN"
         case .refused: "the token (or TokenForge's policy) refused the operation"
+        case .registerDamaged: "the register is damaged: a stored value is unknown, of the wrong type or out of range"
         }
     }
 

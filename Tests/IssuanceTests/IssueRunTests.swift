@@ -13,7 +13,7 @@ struct IssueRunTests {
     static let passphrase = "correct horse battery"
 
     func register() throws -> Register {
-        try Register(path: directory + "/register.sqlite", passphrase: Self.passphrase, kdfRounds: 1 << 10)
+        try Register(path: directory + "/register.sqlite", passphrase: Self.passphrase, newKey: .lowCost())
     }
 
     func options() throws -> IssueRun.Options {
@@ -65,7 +65,7 @@ struct IssueRunTests {
             #expect(!(0...(file.count - seed.count)).contains { file[$0..<($0 + seed.count)].elementsEqual(seed) })
         }
         #expect(throws: RegisterError.wrongPassphrase) {
-            try Register(path: register.path, passphrase: "not the passphrase", kdfRounds: 1 << 10)
+            try Register(path: register.path, passphrase: "not the passphrase")
         }
     }
 
