@@ -1,4 +1,5 @@
 import Foundation
+import Issuance
 import OTPCore
 import TestSupport
 import Testing
@@ -55,6 +56,15 @@ struct IssueCommandTests {
             environment: Self.environment.merging(environment) { _, new in new }, program: program)
     }
 
+    /// Creates the run's register through the library with a low key-derivation cost: every later
+    /// command opens it with the parameters it stores, so the suite does not pay scrypt's full cost.
+    @discardableResult
+    func lowCostRegister(_ emulator: EmulatorHarness) throws -> Register {
+        try Register(
+            path: emulator.directory.path("register.sqlite"), passphrase: Self.environment["TOKENFORGE_ADMIN_PASSPHRASE"],
+            newKey: .lowCost())
+    }
+
     /// The exported URIs by account.
     func exportedURIs(_ emulator: EmulatorHarness) throws -> [String: OTPAuthURI] {
         let text = try String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
@@ -85,6 +95,7 @@ struct IssueCommandTests {
 
     @Test func issuesExportsAndActivates() throws {
         let emulator = try EmulatorHarness()
+        try lowCostRegister(emulator)
         let result = try issue(emulator)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("[3/3] bkeller: token TFEMU0001 programmed and verified"))
@@ -128,6 +139,7 @@ struct IssueCommandTests {
 
     @Test func theReleaseCommandIgnoresTheFaultInjectionVariable() throws {
         let emulator = try EmulatorHarness()
+        try lowCostRegister(emulator)
         let run = try issue(emulator, environment: ["TOKENFORGE_FAULT_STOP_AFTER_STEPS": "1"])
         #expect(run.status == 0, "\(run.stderr)")
         try expectConsistent(emulator)
@@ -137,6 +149,7 @@ struct IssueCommandTests {
         // Committed steps: the batch's seeds, its two letters, the token, the exports marked.
         for step in 1...4 {
             let emulator = try EmulatorHarness()
+            try lowCostRegister(emulator)
             let killed = try issue(
                 emulator, environment: ["TOKENFORGE_FAULT_STOP_AFTER_STEPS": String(step)],
                 program: CLIRunner.faultInjectionExecutable)
