@@ -72,11 +72,20 @@ public enum DurableFile {
     }
 
     static func syncDirectory(_ directory: FilePath) throws(DurableFileError) {
+        try withDirectory(directory) { descriptor throws(DurableFileError) in
+            try step(directory, "fsync") { () throws(Errno) in try Syscalls.fsync(descriptor) }
+        }
+    }
+
+    /// Runs `body` on `directory` opened for syncing, closing it after.
+    static func withDirectory(_ directory: FilePath, _ body: (FileDescriptor) throws(DurableFileError) -> Void)
+        throws(DurableFileError)
+    {
         let descriptor = try step(directory, "open") { () throws(Errno) in
             try Syscalls.open(directory, .readOnly, options: [.directory, .closeOnExec])
         }
         defer { try? descriptor.close() }
-        try step(directory, "fsync") { () throws(Errno) in try Syscalls.fsync(descriptor) }
+        try body(descriptor)
     }
 
     private static func writeAll(_ bytes: some Sequence<UInt8>, to descriptor: FileDescriptor) throws(Errno) {
@@ -140,11 +149,9 @@ public final class DurableBatch {
     /// Makes every file of the batch durable (data, names and directories), then starts afresh.
     public func sync() throws(DurableFileError) {
         for directory in directories {
-            let descriptor = try DurableFile.step(directory, "open") { () throws(Errno) in
-                try Syscalls.open(directory, .readOnly, options: [.directory, .closeOnExec])
+            try DurableFile.withDirectory(directory) { descriptor throws(DurableFileError) in
+                try DurableFile.step(directory, "syncfs") { () throws(Errno) in try Syscalls.syncfs(descriptor) }
             }
-            defer { try? descriptor.close() }
-            try DurableFile.step(directory, "syncfs") { () throws(Errno) in try Syscalls.syncfs(descriptor) }
         }
         directories.removeAll()
     }

@@ -147,8 +147,7 @@ extension NitrokeyDriver: OTPTokenDriver {
         guard let slot = Self.slot(index) else {
             throw .slot(index, .outOfRange("the \(family.name) has \(slotRanges)"))
         }
-        let label =
-            configuration.issuer.isEmpty ? configuration.account : "\(configuration.issuer):\(configuration.account)"
+        let label = configuration.label
         let name = NitrokeyName.truncated(label, toBytes: NitrokeyName.slotNameSize)
         guard !name.isEmpty else { throw .unsupported("the \(family.name) needs a name for \(slot)") }
         let counterOrInterval: UInt64 =

@@ -28,21 +28,22 @@ public struct TokenMaintenance {
     /// Erases `slot` and checks the token no longer lists it.
     public func erase(_ slot: SlotIndex, pin: PIN) throws(TokenError) {
         try driver.verifyPIN(pin)
-        try driver.deleteSlot(slot)
-        guard try !driver.slots().contains(where: { $0.slot == slot }) else {
-            throw .verificationFailed("\(slot) is still listed after erasing it")
-        }
+        try deleteAndCheck(slot)
     }
 
     /// Erases `slot` if it is in use, checking it is gone; returns whether it was in use.
     public func eraseIfUsed(_ slot: SlotIndex, pin: PIN) throws(TokenError) -> Bool {
         try driver.verifyPIN(pin)
         guard try driver.slots().contains(where: { $0.slot == slot }) else { return false }
+        try deleteAndCheck(slot)
+        return true
+    }
+
+    private func deleteAndCheck(_ slot: SlotIndex) throws(TokenError) {
         try driver.deleteSlot(slot)
         guard try !driver.slots().contains(where: { $0.slot == slot }) else {
             throw .verificationFailed("\(slot) is still listed after erasing it")
         }
-        return true
     }
 
     /// The token's clock against `now`, changing nothing.
