@@ -29,7 +29,7 @@ public enum DemoRun {
         let entries = try Roster.parse(SampleRoster.csv, file: "sample roster")
         report(.roster(entries))
         let register = try Register(path: directory + "/register.sqlite", passphrase: passphrase)
-        let tokens = VirtualTokenSource(pin: PIN("24681357"))
+        let tokens = VirtualTokenSource()
         var options = IssueRun.Options(
             issuer: "TokenForge Demo", outputDirectory: directory, letters: try LetterRenderer())
         options.exports = Set(IssueRun.ExportFormat.allCases)

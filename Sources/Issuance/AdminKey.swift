@@ -2,8 +2,9 @@ import Crypto
 import Foundation
 import _CryptoExtras
 
-/// The key that seals seeds in the register, derived from the administrator's passphrase with
-/// scrypt (N = 2^15, r = 8, p = 1: about 32 MiB and a tenth of a second per derivation).
+/// A key of the register: the random register key that seals seeds, or an admin's key, derived
+/// from their passphrase with scrypt (N = 2^15, r = 8, p = 1: about 32 MiB and a tenth of a second
+/// per derivation), which wraps the register key.
 public struct AdminKey: Sendable {
     let key: SymmetricKey
 
@@ -32,6 +33,22 @@ public struct AdminKey: Sendable {
             rounds >= 2 && rounds <= 1 << 20 && rounds & (rounds - 1) == 0 && (1...32).contains(blockSize)
                 && (1...16).contains(parallelism) && (16...64).contains(salt.count)
         }
+    }
+
+    init(key: SymmetricKey) { self.key = key }
+
+    /// A new random register key: it seals the seeds, and each admin's passphrase key wraps it.
+    static func random() -> AdminKey { AdminKey(key: SymmetricKey(size: .bits256)) }
+
+    /// Seals this key under `wrapping` (AES-256-GCM) for the admin `name`.
+    func wrapped(under wrapping: AdminKey, admin name: String) throws -> [UInt8] {
+        try key.withUnsafeBytes { try wrapping.seal(Array($0), context: "admin:" + name) }
+    }
+
+    /// The key `wrapped(under:admin:)` sealed; nil when `wrapping` or `name` differ.
+    static func unwrap(_ sealed: [UInt8], under wrapping: AdminKey, admin name: String) -> AdminKey? {
+        guard let bytes = wrapping.open(sealed, context: "admin:" + name), bytes.count == 32 else { return nil }
+        return AdminKey(key: SymmetricKey(data: bytes))
     }
 
     /// Derives the key from `passphrase` with `parameters`.

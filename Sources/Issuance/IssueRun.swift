@@ -24,6 +24,13 @@ public final class IssueRun {
         public var privacyIDEAResolver = "deflocal"
         public var privacyIDEARealm = "defrealm"
         public var resume = false
+        /// Apply the roster's changes to users already in the register (else they are refused).
+        public var update = false
+        /// The PIN each new token gets.
+        public var tokenPIN: TokenPINPolicy = .generate
+        /// The PIN of a token that already has one the register does not know (a Nitrokey's
+        /// factory admin PIN, say); asked for only then.
+        public var currentTokenPIN: () throws -> PIN = { throw TokenError.pin(.required(operation: "unlock a token that already has a PIN")) }
         public var letters: LetterRenderer
         /// The current time, in Unix seconds.
         public var now: () -> Int64 = { Int64(Date().timeIntervalSince1970) }
@@ -35,6 +42,23 @@ public final class IssueRun {
             self.outputDirectory = outputDirectory
             self.letters = letters
         }
+    }
+
+    /// Where a new token's PIN comes from.
+    public enum TokenPINPolicy {
+        /// TokenForge draws a random PIN per token, keeps it sealed in the register and writes a
+        /// PIN slip (OUT/pins/USER.LANG.txt) to reach the user separately from the token.
+        case generate
+        /// The user chooses it at handover: `ask` is called with the user's name and the rule.
+        case ask((_ displayName: String, _ rule: PINRule) throws -> PIN)
+    }
+
+    /// What a run did that needs the administrator's attention.
+    public struct Summary: Equatable, Sendable {
+        /// Token users whose token was not found in time: left pending, for the next run.
+        public var skipped: [String] = []
+        /// Tokens given a new PIN, by username: where the PIN slip is, or nil when the user chose it.
+        public var pinSlips: [String: String?] = [:]
     }
 
     public enum ExportFormat: String, CaseIterable, Sendable {
@@ -57,6 +81,13 @@ public final class IssueRun {
 
     public enum IssueError: Error, CustomStringConvertible {
         case unfinished([String])
+        case badIssuer(String)
+        /// Roster usernames that differ only by case from users in the register.
+        case caseCollision([(roster: String, register: String)])
+        /// The roster changes users already in the register; applied only with `update`.
+        case changed([Register.EntryChange])
+        /// A token the roster names is already recorded for another user.
+        case tokenTaken(username: String, serial: String, holder: String)
         case tokenFailed(username: String, TokenError)
         case tokenNotFound(username: String, DiscoveryError)
         case appIncompatible(username: String, AppCompatibilityError)
@@ -67,6 +98,16 @@ public final class IssueRun {
             switch self {
             case .unfinished(let names):
                 "a previous run stopped before finishing \(names.count) user(s) (\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")): run again with --resume"
+            case .badIssuer(let problem): "--issuer: \(problem)"
+            case .caseCollision(let pairs):
+                pairs.prefix(20).map { "roster user \($0.roster) differs only by case from \($0.register) in the register: use the same spelling" }
+                    .joined(separator: "\n")
+            case .changed(let changes):
+                "the roster changes users already in the register (run again with --update to apply):\n"
+                    + changes.prefix(50).map { "  \($0)" }.joined(separator: "\n")
+                    + (changes.count > 50 ? "\n  … and \(changes.count - 50) more" : "")
+            case .tokenTaken(let username, let serial, let holder):
+                "\(username): token \(serial) is already recorded for \(holder): one token per user"
             case .tokenFailed(let username, let error): "token for \(username): \(error)"
             case .tokenNotFound(let username, let error): "token for \(username): \(error)"
             case .appIncompatible(let username, let error): "\(username): \(error)"
@@ -82,6 +123,27 @@ public final class IssueRun {
     let tokens: TokenSource?
     let progress: (Event) -> Void
     private var steps = 0
+    private var summary = Summary()
+    private var reissuing = false
+
+    /// `tokenforge reissue`: a new seed for `username` (the old one destroyed), then a new QR code
+    /// and letter, or their token slot programmed again (the recorded slot when it still holds
+    /// their account, else a free one; with `forgetToken`, on the next unused token inserted),
+    /// then the exports.
+    @discardableResult
+    public func reissue(_ username: String, reason: String?, forgetToken: Bool = false) throws -> Summary {
+        let user = try register.user(username)
+        let parameters = parameters(for: user.entry)
+        _ = try register.reissue(
+            Register.NewSeed(
+                username: username,
+                secret: Secret.random(byteCount: AppProfile.secretByteCount(for: parameters.algorithm)),
+                algorithm: parameters.algorithm, digits: parameters.digits, period: parameters.period),
+            reason: reason, forgetToken: forgetToken)
+        reissuing = true
+        defer { reissuing = false }
+        return try run([try register.user(username).entry])
+    }
 
     public init(
         register: Register, options: Options, tokens: TokenSource?, progress: @escaping (Event) -> Void = { _ in }
@@ -111,12 +173,44 @@ public final class IssueRun {
         }
     }
 
-    /// Runs the whole flow for `roster`.
-    public func run(_ roster: [RosterEntry]) throws {
+    /// Everything checked against the register before a run writes anything: the issuer, case
+    /// variants of known usernames, changed users, tokens recorded for someone else.
+    public static func check(_ roster: [RosterEntry], issuer: String, register: Register?, update: Bool) throws {
+        if let problem = Roster.issuerProblem(issuer) { throw IssueError.badIssuer(problem) }
+        guard let register else { return }
+        let known = try register.users()
+        let byLowercase = Dictionary(known.map { ($0.entry.username.lowercased(), $0.entry.username) }) { a, _ in a }
+        let collisions = roster.compactMap { entry -> (roster: String, register: String)? in
+            guard let existing = byLowercase[entry.username.lowercased()], existing != entry.username else { return nil }
+            return (entry.username, existing)
+        }
+        if !collisions.isEmpty { throw IssueError.caseCollision(collisions) }
+        var holders: [String: String] = [:]
+        for user in known where user.state != .revoked {
+            if let serial = user.tokenSerial { holders[serial] = user.entry.username }
+        }
+        for entry in roster {
+            if let serial = entry.tokenSerial, let holder = holders[serial], holder != entry.username {
+                throw IssueError.tokenTaken(username: entry.username, serial: serial, holder: holder)
+            }
+        }
+        let changes = try register.changes(in: roster)
+        if !changes.isEmpty, !update { throw IssueError.changed(changes) }
+    }
+
+    /// Runs the whole flow for `roster`; a token user whose token is not found is skipped and
+    /// listed in the summary, and the run goes on.
+    @discardableResult
+    public func run(_ roster: [RosterEntry]) throws -> Summary {
+        try Self.check(roster, issuer: options.issuer, register: register, update: options.update)
+        let changes = try register.changes(in: roster)
+        if !changes.isEmpty { try register.apply(changes, from: roster) }
         let unfinished = try roster.filter {
             try register.contains($0.username) && [.pending, .seeded].contains(try register.user($0.username).state)
         }
-        if !unfinished.isEmpty, !options.resume { throw IssueError.unfinished(unfinished.map(\.username)) }
+        if !unfinished.isEmpty, !options.resume, !reissuing {
+            throw IssueError.unfinished(unfinished.map(\.username))
+        }
         if options.exports.contains(.pskc), options.exportPassphrase == nil, !plaintextAllowed {
             throw IssueError.noExportPassphrase
         }
@@ -143,6 +237,7 @@ public final class IssueRun {
             start += batch.count
         }
         try writeExports()
+        return summary
     }
 
     /// Users handled per register transaction: the files of a batch are synced once, then the batch
@@ -178,7 +273,12 @@ public final class IssueRun {
             let outcome: String
             switch (user.state, user.entry.method) {
             case (.seeded, .app): outcome = "letter written"
-            case (.seeded, .token): outcome = "token \(try programToken(for: user)) programmed and verified"
+            case (.seeded, .token):
+                if let serial = try programToken(for: user) {
+                    outcome = "token \(serial) programmed and verified"
+                } else {
+                    outcome = "token not found: left pending"
+                }
             case (.revoked, _): outcome = "revoked: skipped"
             default: outcome = "already issued"
             }
@@ -259,29 +359,43 @@ public final class IssueRun {
             batch: batch)
     }
 
-    /// Programs the user's seed into a token and verifies it; returns the token's serial.
-    private func programToken(for user: RegisteredUser) throws -> String {
+    /// Programs the user's seed into a token and verifies it; returns the token's serial, or nil
+    /// when no token turned up in time (the seed is taken back: the user is pending again).
+    private func programToken(for user: RegisteredUser) throws -> String? {
         guard let tokens else {
             throw IssueError.tokenFailed(username: user.entry.username, .unsupported("no token source was given"))
         }
         let username = user.entry.username
         do {
             progress(.waitingForToken(username: username, serial: user.tokenSerial))
-            let driver = try tokens.token(
-                serial: user.tokenSerial, prompt: "insert the token for \(user.entry.displayName)")
+            let driver: any OTPTokenDriver
+            do {
+                driver = try tokens.token(
+                    serial: user.tokenSerial, prompt: "insert the token for \(user.entry.displayName)")
+            } catch let error as DiscoveryError {
+                guard case .notInserted = error else { throw error }
+                try register.unseed(username, reason: "\(error)")
+                summary.skipped.append(username)
+                return nil
+            }
             let serial = try driver.serialNumber()
+            try unlock(driver, serial: serial, for: user)
+            let uri = try uri(for: user)
+            let configuration = SlotConfiguration(uri, truncatingNamesTo: try driver.capabilities().nameBytes)
             let slot: Int
-            if let planned = user.slot, user.tokenSerial == serial {
-                slot = planned  // a resumed run writes the same seed into the same slot
+            if let planned = user.slot, user.tokenSerial == serial,
+                try driver.slots().first(where: { $0.slot == SlotIndex(planned) }).map({
+                    $0.configuration.label == user.slotLabel
+                }) ?? true
+            {
+                slot = planned  // a resumed run or a reissue writes into the slot the register recorded
             } else {
                 slot = Int(
                     try driver.chooseSlot(nil, for: .totp(period: UInt32(user.period)), overwrite: false).rawValue)
-                try register.plan(username, tokenSerial: serial, slot: slot)
             }
+            try register.plan(username, tokenSerial: serial, slot: slot, label: configuration.label)
             var programming = tokens.programmingOptions
             programming.overwrite = true
-            let uri = try uri(for: user)
-            let configuration = SlotConfiguration(uri, truncatingNamesTo: try driver.capabilities().nameBytes)
             _ = try SlotProgrammer(driver: driver, options: programming).program(
                 uri.secret, configuration: configuration, slot: SlotIndex(slot), now: options.now())
             try commit { try register.setState(username, .programmed, from: [.seeded]) }
@@ -291,6 +405,52 @@ public final class IssueRun {
         } catch let error as DiscoveryError {
             throw IssueError.tokenNotFound(username: username, error)
         }
+    }
+
+    /// Unlocks the token with the PIN the register keeps for it; a token without a PIN, or with
+    /// one the register does not know, gets the user's own PIN (never the administrator's): the new
+    /// PIN is sealed in the register before the token is given it.
+    private func unlock(_ driver: any OTPTokenDriver, serial: String, for user: RegisteredUser) throws {
+        let capabilities = try driver.capabilities()
+        let pinSet = try capabilities.alwaysHasPIN || driver.tokenInfo().pinSet
+        if let known = try register.tokenPIN(serial) {
+            if pinSet { return try driver.verifyPIN(PIN(bytes: known)) }
+            return try TokenMaintenance(driver: driver).setPIN(PIN(bytes: known))
+        }
+        let current = pinSet ? try options.currentTokenPIN() : nil
+        if let current { try driver.verifyPIN(current) }
+        let new: PIN
+        let slip: String?
+        switch options.tokenPIN {
+        case .generate:
+            new = Self.randomPIN(for: capabilities.pinRule)
+            slip = try writePINSlip(new, serial: serial, for: user)
+        case .ask(let ask):
+            new = try ask(user.entry.displayName, capabilities.pinRule)
+            slip = nil
+        }
+        try register.storeTokenPIN(serial, new.bytes)
+        if let current {
+            try TokenMaintenance(driver: driver).changePIN(from: current, to: new)
+        } else {
+            try TokenMaintenance(driver: driver).setPIN(new)
+        }
+        summary.pinSlips[user.entry.username] = slip
+    }
+
+    /// A random PIN of digits, 8 long where the rule allows.
+    static func randomPIN(for rule: PINRule) -> PIN {
+        let length = min(max(8, rule.lengths.lowerBound), rule.lengths.upperBound)
+        var random = SystemRandomNumberGenerator()
+        return PIN(String((0..<length).map { _ in Character(String(Int.random(in: 0...9, using: &random))) }))
+    }
+
+    /// The PIN slip for the user: 0600 in OUT/pins/, to be delivered apart from the token.
+    private func writePINSlip(_ pin: PIN, serial: String, for user: RegisteredUser) throws -> String {
+        let path = "\(options.outputDirectory)/pins/\(user.entry.username).\(user.entry.language.rawValue).txt"
+        let text = PINSlip.text(pin: String(decoding: pin.bytes, as: UTF8.self), serial: serial, user: user.entry, issuer: options.issuer)
+        try Self.writeOutput(Array(text.utf8), to: path)
+        return path
     }
 
     // MARK: Exports

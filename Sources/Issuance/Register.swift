@@ -29,8 +29,19 @@ public struct RegisteredUser: Equatable, Sendable {
     public var period: Int
     public var tokenSerial: String?
     public var slot: Int?
+    /// The name written into the token slot ("issuer:account"), to recognise it later.
+    public var slotLabel: String?
     public var drift: Int
     public var lastStep: UInt64?
+    /// 1 for the first seed, one more for each reissue.
+    public var generation: Int
+    /// Wrong activation codes since the last accepted one.
+    public var failedAttempts: Int
+    /// Locked after too many wrong codes, until `unlock`.
+    public var locked: Bool
+    public var createdAt: Int64
+    public var issuedAt: Int64?
+    public var activatedAt: Int64?
     public var updatedAt: Int64
 }
 
@@ -45,6 +56,18 @@ public enum RegisterError: Error, Equatable, Sendable, CustomStringConvertible {
     case damaged(file: String, user: String?, column: String, Damage)
     /// Another process (another tokenforge) holds the register at `file`.
     case inUse(file: String)
+    /// Another tokenforge has been changing the register for longer than `waited`.
+    case busy(file: String, holder: String?, waited: Duration)
+    /// The register has several admins: which one is opening it must be named.
+    case adminRequired([String])
+    case unknownAdmin(String, known: [String])
+    case adminExists(String)
+    case lastAdmin(String)
+    case invalidAdminName(String)
+    /// The user is revoked: only `reissue` gives them OTP again.
+    case revoked(String)
+    /// The register was made by an earlier TokenForge and is upgraded when opened for a change.
+    case needsUpgrade(String)
     case database(String)
 
     /// What is wrong with a stored value; never the value itself, which may be a sealed seed.
@@ -97,20 +120,42 @@ public enum RegisterError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(file) is damaged: column \(column)\(user.map { " of user \($0)" } ?? "") \(damage); "
                 + "restore the register from a backup"
         case .inUse(let file): "\(file) is in use by another tokenforge: try again when it has finished"
+        case .busy(let file, let holder, let waited):
+            "\(file) is being changed by another tokenforge (\(holder ?? "holder unknown")); waited \(waited.components.seconds) s: "
+                + "try again when it has finished, or wait longer with --wait"
+        case .adminRequired(let names):
+            "the register has several admins (\(names.joined(separator: ", "))): name yours with --admin or TOKENFORGE_ADMIN"
+        case .unknownAdmin(let name, let known):
+            "no admin \(name) in the register (admins: \(known.joined(separator: ", ")))"
+        case .adminExists(let name): "the register already has an admin \(name)"
+        case .lastAdmin(let name): "\(name) is the register's only admin: add another before removing them"
+        case .invalidAdminName(let name):
+            "admin name \"\(name)\" must be 1 to 64 letters, digits, dots, dashes, underscores or @"
+        case .revoked(let name): "\(name) is revoked: give them a new seed with tokenforge reissue \(name)"
+        case .needsUpgrade(let path):
+            "\(path) was made by an earlier TokenForge: open it once with the admin passphrase (for example tokenforge admins list --passphrase-file F) to upgrade it"
         case .database(let detail): "register: \(detail)"
         }
     }
 }
 
 /// The register: one SQLite file (GRDB) with every user's method, state, token, drift, last
-/// accepted step and sealed seed. Opening it for changes needs the admin passphrase.
+/// accepted step and sealed seed, the register's admins and its audit log. Seeds are sealed with
+/// the random register key, which each admin's passphrase key wraps (envelope encryption).
+/// Opening it for changes needs an admin's passphrase and takes the register's exclusive lock.
 public final class Register {
     public let path: String
     let database: DatabaseQueue
     let key: AdminKey?
-    private let now: @Sendable () -> Int64
+    /// The admin who opened the register for changes; nil when opened for reading.
+    public let admin: String?
+    let osUser: String
+    let now: @Sendable () -> Int64
+    private let lock: RegisterLock?
 
     static let checkContext = "tokenforge register v1"
+    /// How long a second writer waits for the lock (and a reader for a transaction) by default.
+    public static let defaultWait: Duration = .seconds(10)
 
     /// The default location: `$XDG_DATA_HOME/tokenforge/register.sqlite`, else `~/.local/share/…`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -118,16 +163,20 @@ public final class Register {
         return (environment["HOME"] ?? "/root") + "/.local/share/tokenforge/register.sqlite"
     }
 
-    /// Opens (creating if needed) the register at `path` with `passphrase`; nil opens it read-only
-    /// for listing, without access to seeds. An existing register derives its key with the
-    /// parameters it stores; `newKey` applies only to a register created here (tests pass
-    /// `AdminKey.Parameters.lowCost()`). `now` is the clock for `updated_at`, in Unix seconds.
+    /// Opens (creating if needed) the register at `path` as `admin` with `passphrase`; a nil
+    /// passphrase opens it read-only for listing, without access to seeds and without the lock.
+    /// `admin` may be nil when the register has one admin; a new register's first admin is
+    /// `admin`, else "admin". `newKey` applies only to an admin key made here (tests pass
+    /// `AdminKey.Parameters.lowCost()`). `now` is the clock, in Unix seconds. A writer waits up to
+    /// `wait` for another to finish, then fails with `RegisterError.busy`.
     public init(
-        path: String, passphrase: String?, newKey: AdminKey.Parameters = .fresh(),
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        path: String, passphrase: String?, admin: String? = nil, newKey: AdminKey.Parameters = .fresh(),
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        wait: Duration = Register.defaultWait
     ) throws {
         self.path = path
         self.now = now
+        self.osUser = OSUser.current
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty {
@@ -139,8 +188,18 @@ public final class Register {
         }
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed, passphrase == nil { throw RegisterError.notARegister(path) }
+        let lock =
+            passphrase == nil
+            ? nil
+            : try RegisterLock.acquire(
+                registerPath: path, timeout: wait, holder: RegisterLock.describeThisProcess(now: now()))
+        self.lock = lock
+        var opened = false
+        defer { if !opened { lock?.release() } }
         var configuration = Configuration()
         configuration.readonly = passphrase == nil
+        configuration.busyMode = .timeout(
+            TimeInterval(wait.components.seconds) + TimeInterval(wait.components.attoseconds) / 1e18)
         let database: DatabaseQueue
         do {
             database = try Self.access(path) { try DatabaseQueue(path: path, configuration: configuration) }
@@ -151,30 +210,39 @@ public final class Register {
         if !existed { chmod(path, 0o600) }
         guard let passphrase else {
             key = nil
-            guard try Self.access(path, { try database.read { try $0.tableExists(UserRecord.databaseTableName) } })
-            else { throw RegisterError.notARegister(path) }
+            self.admin = nil
+            let tables = try Self.access(path) {
+                try database.read { db in
+                    (try db.tableExists(UserRecord.databaseTableName), try db.tableExists("admins"))
+                }
+            }
+            guard tables.0 else { throw RegisterError.notARegister(path) }
+            guard tables.1 else { throw RegisterError.needsUpgrade(path) }
+            opened = true
             return
         }
         try Self.access(path) { try Self.migrate(database) }
-        if let parameters = try Self.access(path, { try database.read(Self.storedParameters) }) {
-            let key = try Self.storedKey(passphrase: passphrase, parameters: parameters, path: path)
-            let check = try Self.access(path) { try database.read { try Self.meta("check", in: $0) } }
-            guard let check else { throw RegisterError.damaged(file: path, user: nil, column: "meta.check", .missing) }
-            guard key.open(check, context: Self.checkContext) != nil else { throw RegisterError.wrongPassphrase }
-            self.key = key
-        } else {
-            let key = try AdminKey(passphrase: passphrase, parameters: newKey)
-            let check = try key.seal(Array("ok".utf8), context: Self.checkContext)
-            let parameters = try JSONEncoder().encode(newKey)
+        let opening = try Self.access(path) {
+            try database.write { db in
+                try Self.unlock(db, path: path, passphrase: passphrase, admin: admin, newKey: newKey)
+            }
+        }
+        self.key = opening.key
+        self.admin = opening.admin
+        if let created = opening.created {
             try Self.access(path) {
                 try database.write { db in
-                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('kdf', ?)", arguments: [parameters])
-                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('check', ?)", arguments: [Data(check)])
+                    try AuditEntry(
+                        time: now(), osUser: OSUser.current, admin: opening.admin, action: created, username: nil,
+                        detail: "admin \(opening.admin)"
+                    ).insert(db)
                 }
             }
-            self.key = key
         }
+        opened = true
     }
+
+    deinit { lock?.release() }
 
     static func migrate(_ database: DatabaseQueue) throws {
         var migrator = DatabaseMigrator()
@@ -192,7 +260,85 @@ public final class Register {
                         created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
                     """)
         }
+        migrator.registerMigration("v2: lifecycle, admins, audit") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE users ADD COLUMN slot_label TEXT;
+                    ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE users ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE users ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE users ADD COLUMN issued_at INTEGER;
+                    ALTER TABLE users ADD COLUMN activated_at INTEGER;
+                    CREATE TABLE admins (
+                        name TEXT PRIMARY KEY, kdf BLOB NOT NULL, wrapped_key BLOB NOT NULL,
+                        created_at INTEGER NOT NULL);
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, os_user TEXT NOT NULL,
+                        admin TEXT, action TEXT NOT NULL, username TEXT, detail TEXT NOT NULL DEFAULT '',
+                        reason TEXT);
+                    CREATE INDEX audit_by_user ON audit (username);
+                    CREATE TABLE tokens (serial TEXT PRIMARY KEY, sealed_pin BLOB, updated_at INTEGER NOT NULL);
+                    """)
+        }
         try migrator.migrate(database)
+    }
+
+    /// What opening with a passphrase found: the register key, the admin, and what was created.
+    private struct Opening {
+        let key: AdminKey
+        let admin: String
+        /// The audit action when this opening created the register or upgraded it.
+        let created: String?
+    }
+
+    /// Unwraps the register key with the admin's passphrase; creates the register key and first
+    /// admin for a new register; gives an earlier register (one key from one passphrase) its
+    /// first admin, the old key becoming the register key.
+    private static func unlock(
+        _ db: Database, path: String, passphrase: String, admin: String?, newKey: AdminKey.Parameters
+    ) throws -> Opening {
+        let admins = try AdminRecord.fetchAll(db)
+        if admins.isEmpty {
+            let name = admin ?? "admin"
+            guard AdminRecord.isValidName(name) else { throw RegisterError.invalidAdminName(name) }
+            let registerKey: AdminKey
+            let action: String
+            if let legacy = try storedParameters(db) {
+                registerKey = try storedKey(passphrase: passphrase, parameters: legacy, path: path)
+                try checkKey(registerKey, db, path: path)
+                try db.execute(sql: "DELETE FROM meta WHERE key = 'kdf'")
+                action = "register-upgraded"
+            } else {
+                registerKey = AdminKey.random()
+                let check = try registerKey.seal(Array("ok".utf8), context: checkContext)
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('check', ?)", arguments: [Data(check)])
+                action = "register-created"
+            }
+            try AdminRecord.make(name: name, passphrase: passphrase, parameters: newKey, wrapping: registerKey)
+                .insert(db)
+            return Opening(key: registerKey, admin: name, created: action)
+        }
+        let name: String
+        if let admin {
+            name = admin
+        } else if admins.count == 1 {
+            name = admins[0].name
+        } else {
+            throw RegisterError.adminRequired(admins.map(\.name))
+        }
+        guard let record = admins.first(where: { $0.name == name }) else {
+            throw RegisterError.unknownAdmin(name, known: admins.map(\.name))
+        }
+        let registerKey = try record.unwrap(passphrase: passphrase, path: path)
+        try checkKey(registerKey, db, path: path)
+        return Opening(key: registerKey, admin: name, created: nil)
+    }
+
+    private static func checkKey(_ key: AdminKey, _ db: Database, path: String) throws {
+        guard let check = try meta("check", in: db) else {
+            throw RegisterError.damaged(file: path, user: nil, column: "meta.check", .missing)
+        }
+        guard key.open(check, context: checkContext) != nil else { throw RegisterError.wrongPassphrase }
     }
 
     /// A value of the `meta` table, which must be a blob.
@@ -206,26 +352,21 @@ public final class Register {
         }
     }
 
-    /// The key derivation parameters the register was created with; nil for a new register.
+    /// The key derivation parameters of an earlier register's single passphrase; nil for others.
     private static func storedParameters(_ db: Database) throws -> AdminKey.Parameters? {
         guard let stored = try meta("kdf", in: db) else { return nil }
-        guard let parameters = try? JSONDecoder().decode(AdminKey.Parameters.self, from: Data(stored)),
-            parameters.isSupported
-        else {
-            throw StoredValueError(user: nil, column: "meta.kdf", damage: .unreadable)
-        }
-        return parameters
+        return try AdminRecord.parameters(stored, column: "meta.kdf")
     }
 
-    private static func storedKey(
+    static func storedKey(
         passphrase: String, parameters: AdminKey.Parameters, path: String
     ) throws -> AdminKey {
         do { return try AdminKey(passphrase: passphrase, parameters: parameters) } catch {
-            throw RegisterError.damaged(file: path, user: nil, column: "meta.kdf", .unreadable)
+            throw RegisterError.damaged(file: path, user: nil, column: "admins.kdf", .unreadable)
         }
     }
 
-    private func requireKey() throws -> AdminKey {
+    func requireKey() throws -> AdminKey {
         guard let key else { throw RegisterError.database("opened without the admin passphrase") }
         return key
     }
@@ -234,7 +375,7 @@ public final class Register {
 
     /// Runs `body` against the database, turning every database error into a `RegisterError`:
     /// this is the only way in, so no GRDB error leaves the register.
-    private static func access<T>(_ path: String, _ body: () throws -> T) throws(RegisterError) -> T {
+    static func access<T>(_ path: String, _ body: () throws -> T) throws(RegisterError) -> T {
         do { return try body() } catch let error as RegisterError {
             throw error
         } catch let error as StoredValueError {
@@ -243,6 +384,7 @@ public final class Register {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: throw .inUse(file: path)
             case .SQLITE_NOTADB: throw .notARegister(path)
+            case .SQLITE_CORRUPT: throw .damaged(file: path, user: nil, column: "(file)", .unreadable)
             default: throw .database("SQLite error \(error.resultCode.rawValue): \(error.message ?? "no detail")")
             }
         } catch {
@@ -250,12 +392,21 @@ public final class Register {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
         try Self.access(path) { try database.read(body) }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(RegisterError) -> T {
         try Self.access(path) { try database.write(body) }
+    }
+
+    /// Writes an audit entry for a change made in `db`'s transaction.
+    func audit(
+        _ db: Database, _ action: String, user: String?, detail: String = "", reason: String? = nil, at time: Int64
+    ) throws {
+        try AuditEntry(
+            time: time, osUser: osUser, admin: admin, action: action, username: user, detail: detail, reason: reason
+        ).insert(db)
     }
 
     // MARK: Reading
@@ -285,7 +436,7 @@ public final class Register {
 
     /// The rows of the users among `usernames`, a few hundred per query (SQLite limits the
     /// parameters of one statement).
-    private static func records(named usernames: [String], in db: Database) throws -> [String: UserRecord] {
+    static func records(named usernames: [String], in db: Database) throws -> [String: UserRecord] {
         var records: [String: UserRecord] = [:]
         for start in stride(from: 0, to: usernames.count, by: 500) {
             let chunk = usernames[start..<min(start + 500, usernames.count)]
@@ -294,7 +445,7 @@ public final class Register {
         return records
     }
 
-    /// The user's seed, opened with the admin key.
+    /// The user's seed, opened with the register key.
     public func seed(of user: RegisteredUser) throws -> Secret {
         guard let sealed = user.sealedSeed else { throw RegisterError.noSeed(user.entry.username) }
         guard let bytes = try requireKey().open(sealed, context: "seed:" + user.entry.username) else {
@@ -303,133 +454,8 @@ public final class Register {
         return Secret(bytes: bytes)
     }
 
-    // MARK: Changes (each one transaction)
-
-    /// Adds roster entries as `pending`, in one transaction; users already there are left as they are.
-    public func add(_ entries: [RosterEntry]) throws {
-        _ = try requireKey()
-        let time = now()
-        try write { db in
-            for entry in entries { try UserRecord(entry: entry, at: time).insert(db, onConflict: .ignore) }
-        }
-    }
-
-    public func add(_ entry: RosterEntry) throws { try add([entry]) }
-
-    /// A seed to store, and the parameters it is used with.
-    public struct NewSeed {
-        public let username: String
-        public let secret: Secret
-        public let algorithm: OTPAlgorithm
-        public let digits: Int
-        public let period: Int
-
-        public init(username: String, secret: Secret, algorithm: OTPAlgorithm, digits: Int, period: Int) {
-            self.username = username
-            self.secret = secret
-            self.algorithm = algorithm
-            self.digits = digits
-            self.period = period
-        }
-    }
-
-    /// Stores new seeds, sealed, and moves their users from pending to seeded, in one transaction.
-    /// A user that already has a seed keeps it: a resumed run never issues a second one.
-    public func seed(_ seeds: [NewSeed]) throws {
-        let key = try requireKey()
-        let sealed = try seeds.map { seed in
-            try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) }
-        }
-        let time = now()
-        try write { db in
-            var records = try Self.records(named: seeds.map(\.username), in: db)
-            for (seed, sealed) in zip(seeds, sealed) {
-                guard var record = records[seed.username], record.state == .pending, record.sealedSeed == nil
-                else { continue }
-                try record.updateChanges(db) {
-                    $0.sealedSeed = sealed
-                    $0.algorithm = seed.algorithm
-                    $0.digits = seed.digits
-                    $0.period = seed.period
-                    $0.state = .seeded
-                    $0.updatedAt = time
-                }
-                records[seed.username] = record
-            }
-        }
-    }
-
-    public func seed(_ username: String, secret: Secret, algorithm: OTPAlgorithm, digits: Int, period: Int) throws {
-        try seed([NewSeed(username: username, secret: secret, algorithm: algorithm, digits: digits, period: period)])
-    }
-
-    /// Records the token and slot a user's seed is going to, before it is written.
-    public func plan(_ username: String, tokenSerial: String, slot: Int) throws {
-        try update(username) {
-            $0.tokenSerial = tokenSerial
-            $0.slot = slot
-        }
-    }
-
-    /// Moves users to `state` in one transaction; with `allowed`, only those in one of those states.
-    public func setState(_ usernames: [String], _ state: UserState, from allowed: [UserState]? = nil) throws {
-        _ = try requireKey()
-        let time = now()
-        try write { db in
-            var records = try Self.records(named: usernames, in: db)
-            for username in usernames {
-                guard var record = records[username] else {
-                    if allowed == nil { throw RegisterError.unknownUser(username) }
-                    continue
-                }
-                if let allowed, !allowed.contains(record.state) { continue }
-                try record.updateChanges(db) {
-                    $0.state = state
-                    $0.updatedAt = time
-                }
-                records[username] = record
-            }
-        }
-    }
-
-    public func setState(_ username: String, _ state: UserState, from allowed: [UserState]? = nil) throws {
-        try setState([username], state, from: allowed)
-    }
-
-    public func setEnabled(_ username: String, _ enabled: Bool) throws {
-        try update(username) { $0.enabled = enabled }
-    }
-
-    /// Records an accepted code: its step and the drift seen.
-    public func recordActivation(_ username: String, step: UInt64, drift: Int) throws {
-        try update(username) {
-            $0.lastStep = step
-            $0.drift = drift
-            $0.state = .active
-        }
-    }
-
-    /// Revokes a user and destroys their sealed seed.
-    public func revoke(_ username: String) throws {
-        try update(username) {
-            $0.state = .revoked
-            $0.sealedSeed = nil
-            $0.enabled = false
-        }
-    }
-
-    /// Changes one user's row in one transaction, stamping `updated_at`.
-    private func update(_ username: String, _ change: (inout UserRecord) -> Void) throws {
-        _ = try requireKey()
-        let time = now()
-        try write { db in
-            guard var record = try UserRecord.fetchOne(db, key: username) else {
-                throw RegisterError.unknownUser(username)
-            }
-            try record.updateChanges(db) {
-                change(&$0)
-                $0.updatedAt = time
-            }
-        }
+    /// The audit log, oldest first; only `username`'s entries when given.
+    public func log(_ username: String? = nil) throws -> [AuditEntry] {
+        try read { try AuditEntry.fetch($0, username: username) }
     }
 }

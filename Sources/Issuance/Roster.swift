@@ -45,7 +45,14 @@ public struct RosterError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Every problem of a roster, reported together so one pass fixes them all.
 public struct RosterErrors: Error, Equatable, Sendable, CustomStringConvertible {
     public let errors: [RosterError]
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    /// At most this many problems are printed; the rest are counted.
+    public static let printedLimit = 50
+
+    public var description: String {
+        let shown = errors.prefix(Self.printedLimit).map(\.description)
+        let rest = errors.count - shown.count
+        return (shown + (rest > 0 ? ["… and \(rest) more problems"] : [])).joined(separator: "\n")
+    }
 }
 
 /// The roster CSV: UTF-8 with a header row naming the columns `username`, `display_name`, `email`,
@@ -89,11 +96,18 @@ public enum Roster {
 
         var entries: [RosterEntry] = []
         var seen: [String: Int] = [:]
+        var serials: [String: Int] = [:]
         for record in records.dropFirst() {
             func fail(_ name: String?, _ message: String) {
                 errors.append(
                     RosterError(
                         file: file, line: record.line, column: name.flatMap(column).map { $0 + 1 }, message: message))
+            }
+            if let (index, problem) = record.fields.enumerated().lazy.compactMap({ index, field in
+                RosterField.controlCharacterProblem(field).map { (index, $0) }
+            }).first {
+                errors.append(RosterError(file: file, line: record.line, column: index + 1, message: problem))
+                continue
             }
             guard record.fields.count == names.count else {
                 fail(nil, "\(record.fields.count) fields, but the header has \(names.count)")
@@ -103,24 +117,16 @@ public enum Roster {
                 column(name).map { record.fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
             }
             let username = value("username")
-            if username.isEmpty || username.contains(where: { $0.isWhitespace || $0 == ":" || $0 == "," || $0 == "/" })
-            {
-                fail(
-                    "username", "username \"\(username)\" must be non-empty, without spaces, colons, commas or slashes")
+            if let problem = RosterField.usernameProblem(username) {
+                fail("username", problem)
             } else if let first = seen[username.lowercased()] {
-                fail("username", "username \(username) is already on line \(first)")
+                fail("username", "username \(username) is already on line \(first) (usernames must differ by more than case)")
             }
             seen[username.lowercased()] = seen[username.lowercased()] ?? record.line
             let displayName = value("display_name")
-            if displayName.isEmpty { fail("display_name", "the display name is empty") }
-            if displayName.contains(":") {
-                fail("display_name", "the display name may not contain a colon (it becomes the account label)")
-            }
+            if let problem = RosterField.displayNameProblem(displayName) { fail("display_name", problem) }
             let email = value("email")
-            let at = email.firstIndex(of: "@")
-            if at == nil || email.hasPrefix("@") || email.hasSuffix("@") || email.contains(where: \.isWhitespace) {
-                fail("email", "\"\(email)\" is not an e-mail address")
-            }
+            if let problem = RosterField.emailProblem(email) { fail("email", problem) }
             let language = Language(rawValue: value("language").lowercased())
             if language == nil { fail("language", "language \"\(value("language"))\" is not one of fr, de, it, en") }
             let method = RosterEntry.Method(rawValue: value("method").lowercased())
@@ -140,6 +146,14 @@ public enum Roster {
             }
             let serial = value("token_serial")
             if !serial.isEmpty, method == .app { fail("token_serial", "a token serial is for method token, not app") }
+            if !serial.isEmpty {
+                if let problem = RosterField.serialProblem(serial) {
+                    fail("token_serial", problem)
+                } else if let first = serials[serial] {
+                    fail("token_serial", "token \(serial) is already given to the user on line \(first): one token per user")
+                }
+                serials[serial] = serials[serial] ?? record.line
+            }
             if let language, let method {
                 entries.append(
                     RosterEntry(

@@ -21,6 +21,12 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         case lastStep = "last_step"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case slotLabel = "slot_label"
+        case generation
+        case failedAttempts = "failed_attempts"
+        case locked
+        case issuedAt = "issued_at"
+        case activatedAt = "activated_at"
     }
 
     /// The values each integer column may hold: what OTPCore and the drivers accept.
@@ -33,6 +39,8 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         static let drift: ClosedRange<Int64> = Int64(Int32.min)...Int64(Int32.max)
         static let step: ClosedRange<Int64> = 0...Int64.max
         static let time: ClosedRange<Int64> = Int64.min...Int64.max
+        static let generation: ClosedRange<Int64> = 1...Int64(Int32.max)
+        static let attempts: ClosedRange<Int64> = 0...Int64(Int32.max)
     }
 
     var username: String
@@ -53,6 +61,12 @@ struct UserRecord: FetchableRecord, PersistableRecord {
     var lastStep: UInt64?
     var createdAt: Int64
     var updatedAt: Int64
+    var slotLabel: String?
+    var generation: Int
+    var failedAttempts: Int
+    var locked: Bool
+    var issuedAt: Int64?
+    var activatedAt: Int64?
 
     /// A new `pending` user, with the schema's defaults for everything the roster does not give.
     init(entry: RosterEntry, at time: Int64) {
@@ -74,6 +88,12 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         lastStep = nil
         createdAt = time
         updatedAt = time
+        slotLabel = nil
+        generation = 1
+        failedAttempts = 0
+        locked = false
+        issuedAt = nil
+        activatedAt = nil
     }
 
     init(row: Row) throws {
@@ -97,6 +117,12 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         lastStep = try stored.optionalInteger(.lastStep, in: Limits.step).map { UInt64($0) }
         createdAt = try stored.integer(.createdAt, in: Limits.time)
         updatedAt = try stored.integer(.updatedAt, in: Limits.time)
+        slotLabel = try stored.optionalText(.slotLabel)
+        generation = Int(try stored.integer(.generation, in: Limits.generation))
+        failedAttempts = Int(try stored.integer(.failedAttempts, in: Limits.attempts))
+        locked = try stored.integer(.locked, in: Limits.enabled) == 1
+        issuedAt = try stored.optionalInteger(.issuedAt, in: Limits.time)
+        activatedAt = try stored.optionalInteger(.activatedAt, in: Limits.time)
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -118,6 +144,12 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         container[Columns.lastStep] = lastStep.map { Int64($0) }
         container[Columns.createdAt] = createdAt
         container[Columns.updatedAt] = updatedAt
+        container[Columns.slotLabel] = slotLabel
+        container[Columns.generation] = generation
+        container[Columns.failedAttempts] = failedAttempts
+        container[Columns.locked] = locked
+        container[Columns.issuedAt] = issuedAt
+        container[Columns.activatedAt] = activatedAt
     }
 
     /// The user as the rest of TokenForge sees them.
@@ -127,8 +159,9 @@ struct UserRecord: FetchableRecord, PersistableRecord {
                 username: username, displayName: displayName, email: email, language: language, method: method,
                 appProfile: appProfile, tokenSerial: tokenSerial),
             state: state, enabled: enabled, sealedSeed: sealedSeed, algorithm: algorithm, digits: digits,
-            period: period, tokenSerial: tokenSerial, slot: slot, drift: drift, lastStep: lastStep,
-            updatedAt: updatedAt)
+            period: period, tokenSerial: tokenSerial, slot: slot, slotLabel: slotLabel, drift: drift,
+            lastStep: lastStep, generation: generation, failedAttempts: failedAttempts, locked: locked,
+            createdAt: createdAt, issuedAt: issuedAt, activatedAt: activatedAt, updatedAt: updatedAt)
     }
 }
 

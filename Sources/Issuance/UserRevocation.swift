@@ -2,36 +2,60 @@ import Discovery
 import Provisioning
 import TokenModel
 
-/// Revoking a user: their token slot erased when the token is connected, then the register
-/// entry revoked and the sealed seed destroyed.
+/// Revoking a user: the register entry revoked and the sealed seed destroyed first, then their
+/// token slot erased when the token is connected and the slot still holds what the register
+/// recorded there (serial, slot and name). A slot that holds anything else is left alone.
 public enum UserRevocation {
     /// What happened to the user's token slot.
     public enum TokenOutcome: Equatable, Sendable {
-        /// The user has no token.
+        /// The user has no token slot on record.
         case noToken
         case erased(serial: String, slot: Int)
         /// The slot was already empty.
         case alreadyEmpty(serial: String, slot: Int)
-        /// The token is not connected: its slot is still to be erased.
+        /// The slot holds another account now (`label`): left as it is.
+        case reused(serial: String, slot: Int, label: String)
+        /// The register does not know what the slot was named, so it cannot tell: left as it is.
+        case unrecorded(serial: String, slot: Int)
+        /// The token is not connected: its slot is still to be erased (revoke again when it is).
         case notConnected(serial: String, slot: Int)
     }
 
-    /// Revokes `username`; `pin` is asked for only when their token is connected.
+    public struct Outcome: Equatable, Sendable {
+        /// False when the user was already revoked.
+        public let revoked: Bool
+        public let token: TokenOutcome
+    }
+
+    /// Revokes `username`; `pin` gives the PIN of the token with a serial, asked for only when
+    /// that token is connected. `policy` is issuance's test-token policy.
     public static func revoke(
-        _ username: String, in register: Register, discovery: TokenDiscovery, pin: () throws -> PIN
-    ) throws -> TokenOutcome {
+        _ username: String, in register: Register, discovery: TokenDiscovery, policy: SeedImportPolicy,
+        reason: String?, pin: (String) throws -> PIN
+    ) throws -> Outcome {
         let user = try register.user(username)
-        var outcome = TokenOutcome.noToken
-        if let serial = user.tokenSerial, let slot = user.slot {
-            if let token = (try? discovery.supportedTokens())?.first(where: { $0.serial == serial }) {
-                let driver = try discovery.open(token)
-                let erased = try TokenMaintenance(driver: driver).eraseIfUsed(SlotIndex(slot), pin: try pin())
-                outcome = erased ? .erased(serial: serial, slot: slot) : .alreadyEmpty(serial: serial, slot: slot)
-            } else {
-                outcome = .notConnected(serial: serial, slot: slot)
-            }
+        let revoked = try register.revoke(username, reason: reason)
+        guard let serial = user.tokenSerial, let slot = user.slot else { return Outcome(revoked: revoked, token: .noToken) }
+        guard let token = (try? discovery.supportedTokens())?.first(where: { $0.serial == serial }) else {
+            return Outcome(revoked: revoked, token: .notConnected(serial: serial, slot: slot))
         }
-        try register.revoke(username)
-        return outcome
+        let driver = try discovery.open(token)
+        try driver.checkTrust(policy)
+        try driver.verifyPIN(try pin(serial))
+        let outcome: TokenOutcome
+        switch try driver.slots().first(where: { $0.slot == SlotIndex(slot) }) {
+        case nil:
+            outcome = .alreadyEmpty(serial: serial, slot: slot)
+        case let entry? where user.slotLabel == nil:
+            _ = entry
+            outcome = .unrecorded(serial: serial, slot: slot)
+        case let entry? where entry.configuration.label != user.slotLabel:
+            outcome = .reused(serial: serial, slot: slot, label: entry.configuration.label)
+        case _?:
+            try TokenMaintenance(driver: driver).erase(SlotIndex(slot), pin: try pin(serial))
+            outcome = .erased(serial: serial, slot: slot)
+        }
+        try register.clearSlot(username, detail: "\(outcome)")
+        return Outcome(revoked: revoked, token: outcome)
     }
 }

@@ -89,6 +89,12 @@ extension SpecTokenDriver: OTPTokenDriver {
         return drift
     }
 
+    /// A token with attestation must prove it is genuine (or a test token, when allowed).
+    public func checkTrust(_ policy: SeedImportPolicy) throws(TokenError) {
+        guard try info().capabilities.contains(.attestation) else { return }
+        _ = try attestedKey(allowTestManufacturer: policy.allowTestTokens)
+    }
+
     /// The spec token needs no PIN to reset (§5.10): the confirmation string is the safeguard.
     public func factoryReset(pin: PIN?) throws(TokenError) { try factoryReset() }
 }

@@ -42,6 +42,14 @@ public protocol OTPTokenDriver: AnyObject {
 
     /// Erases every slot; `pin` is needed when `capabilities().pinToFactoryReset`.
     func factoryReset(pin: PIN?) throws(TokenError)
+
+    /// Checks the token is one `policy` trusts before anything is changed on it: a spec token's
+    /// attestation (a test token only when allowed). Families without attestation have nothing to check.
+    func checkTrust(_ policy: SeedImportPolicy) throws(TokenError)
+}
+
+extension OTPTokenDriver {
+    public func checkTrust(_ policy: SeedImportPolicy) throws(TokenError) {}
 }
 
 /// How a driver talks: how long it waits for each answer, and the clock it waits by.

@@ -13,6 +13,7 @@ enum ExitStatus: Int32, CaseIterable {
     case pin = 77
     case refused = 78
     case registerDamaged = 79
+    case incomplete = 82
 
     var meaning: String {
         switch self {
@@ -24,11 +25,12 @@ enum ExitStatus: Int32, CaseIterable {
         case .noDevice: "no token found, several found without --device, or the token was unplugged"
         case .cannotWrite: "an output file cannot be written"
         case .deviceIO: "the token did not answer in time or answered garbage"
-        case .registerInUse: "the register is in use by another tokenforge: try again when it has finished"
+        case .registerInUse: "another tokenforge is changing the register (waited --wait seconds): try again when it has finished"
         case .verificationFailed: "a slot was written but its code does not match: it is not usable"
         case .pin: "wrong, blocked, missing or unverified PIN"
-        case .refused: "the token (or TokenForge's policy) refused the operation"
+        case .refused: "the token, TokenForge's policy or the user's state refused it (revoked, locked, last admin, …)"
         case .registerDamaged: "the register is damaged: a stored value is unknown, of the wrong type or out of range"
+        case .incomplete: "the run finished but left users pending (their token was not inserted): run it again for them"
         }
     }
 

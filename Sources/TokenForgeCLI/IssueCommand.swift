@@ -3,6 +3,7 @@ import DurableFiles
 import Foundation
 import Issuance
 import Provisioning
+import TokenModel
 
 struct IssueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,16 +11,21 @@ struct IssueCommand: ParsableCommand {
         abstract: "Issue OTP to the staff in a roster: seeds, QR codes and letters, programmed tokens, server exports.",
         discussion: """
             ROSTER is a UTF-8 CSV with the header username,display_name,email,language,method[,app][,token_serial]: \
-            language fr, de, it or en; method app or token. Every row is checked first; nothing is written \
-            if any is wrong.
+            language fr, de, it or en; method app or token. Every row, and the roster against the register, \
+            is checked first; nothing is written if any is wrong. Users already in the register whose row \
+            changed are listed and left as they are, unless --update.
 
             App users get a seed (per their app profile), a QR code (OUT/qr/USER.png and .svg) and an \
             activation letter in their language (OUT/letters/USER.LANG.html). Token users get their seed \
-            programmed into a token and verified: the one with the roster's serial, else the next one \
-            inserted. Exports go to OUT/exports/. Every file is mode 0600.
+            programmed into a token and verified: the one with the roster's serial, else the next unused \
+            one inserted. Each new token gets its own PIN (--token-pin): generated, kept sealed in the \
+            register and written on a PIN slip (OUT/pins/USER.LANG.txt) to reach the user apart from the \
+            token, or chosen by the user at handover. A token not inserted within --token-wait is skipped: \
+            its user stays pending for the next run (exit 82). Exports go to OUT/exports/. Every file is \
+            mode 0600.
 
-            The register records each step before the next: if a run dies, run it again with --resume; \
-            no seed is lost, none is issued twice.
+            The register records each step before the next, and one tokenforge at a time changes it: if a \
+            run dies, run it again with --resume; no seed is lost, none is issued twice.
 
             \(ExitStatus.helpText)
             """)
@@ -27,19 +33,10 @@ struct IssueCommand: ParsableCommand {
     @Argument(help: "The roster CSV.") var roster: String
     @Option(help: "The service name shown in apps and letters.") var issuer: String
     @Option(help: ArgumentHelp("Where QR codes, letters and exports go.", valueName: "DIR")) var out: String
-    @Option(help: ArgumentHelp("Exports to write, comma-separated: pskc, entra, privacyidea, uris.", valueName: "LIST"))
-    var export = "pskc"
-    @Option(
-        help: ArgumentHelp(
-            "Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
-    var exportPassphraseFile: String?
-    @Flag(help: "Write the PSKC export unencrypted.") var plaintext = false
-    @Option(help: ArgumentHelp("Letter templates (letter.LANG.mustache) replacing the shipped ones.", valueName: "DIR"))
-    var template: String?
     @Flag(help: "Continue a run that stopped before finishing.") var resume = false
+    @Flag(help: "Apply the roster's changes to users already in the register.") var update = false
     @Flag(help: "Show what would happen; write nothing.") var dryRun = false
-    @Option(help: ArgumentHelp("How long to wait for a token to be inserted.", valueName: "SECONDS")) var tokenWait =
-        300
+    @OptionGroup var issuance: IssuanceOptions
     @OptionGroup var admin: AdminOptions
     @OptionGroup var device: DeviceOptions
     @OptionGroup var pin: PINOptions
@@ -53,6 +50,60 @@ struct IssueCommand: ParsableCommand {
         }
         let entries: [RosterEntry]
         do { entries = try Roster.parse(text, file: roster) } catch { throw CLIFailure.badInput("\(error)") }
+        for warning in Roster.warnings(entries, file: roster) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        let formats = try issuance.formats()
+        if dryRun {
+            let register = FileManager.default.fileExists(atPath: admin.path) ? try admin.openForReading() : nil
+            try issuance.running { try IssueRun.check(entries, issuer: issuer, register: register, update: true) }
+            if let register {
+                for change in try withRegister({ try register.changes(in: entries) }) {
+                    print("\(change)\(update ? "" : " (needs --update)")")
+                }
+            }
+            for step in try IssueRun.plan(entries, register: register) { print("\(step.username): \(step.action)") }
+            print(
+                "exports: \(formats.map(\.rawValue).sorted().joined(separator: ", ")) into \(out)/exports (dry run: nothing written)"
+            )
+            return
+        }
+        try issuance.running { try IssueRun.check(entries, issuer: issuer, register: nil, update: update) }
+        let register = try admin.open()
+        let run = try issuance.makeRun(
+            register: register, issuer: issuer, out: out, tokenUsers: entries.contains { $0.method == .token },
+            device: device, pin: pin, resume: resume, update: update)
+        try issuance.finish(try issuance.running { try run.run(entries) })
+    }
+}
+
+/// What `issue` and `reissue` share: exports, letters, and how tokens are found and given PINs.
+struct IssuanceOptions: ParsableArguments {
+    enum TokenPINChoice: String, ExpressibleByArgument, CaseIterable {
+        case generate, ask
+    }
+
+    @Option(help: ArgumentHelp("Exports to write, comma-separated: pskc, entra, privacyidea, uris.", valueName: "LIST"))
+    var export = "pskc"
+    @Option(
+        help: ArgumentHelp(
+            "Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
+    var exportPassphraseFile: String?
+    @Flag(help: "Write the PSKC export unencrypted.") var plaintext = false
+    @Option(help: ArgumentHelp("Letter templates (letter.LANG.mustache) replacing the shipped ones.", valueName: "DIR"))
+    var template: String?
+    @Option(help: ArgumentHelp("How long to wait for each token to be inserted (1...3600).", valueName: "SECONDS"))
+    var tokenWait = 300
+    @Option(
+        help: ArgumentHelp(
+            "Each new token's PIN: generate (a PIN slip per user) or ask (the user types it at handover; TOKENFORGE_TOKEN_PIN for scripts).",
+            valueName: "generate|ask"))
+    var tokenPin: TokenPINChoice = .generate
+    @Flag(help: "Take a next token that already holds accounts (else only unused ones).") var allowUsedTokens = false
+
+    func validate() throws {
+        guard (1...3600).contains(tokenWait) else { throw ValidationError("--token-wait \(tokenWait) is not in 1...3600") }
+    }
+
+    func formats() throws -> Set<IssueRun.ExportFormat> {
         var formats: Set<IssueRun.ExportFormat> = []
         for name in export.split(separator: ",") {
             guard let format = IssueRun.ExportFormat(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased())
@@ -61,14 +112,14 @@ struct IssueCommand: ParsableCommand {
             }
             formats.insert(format)
         }
-        if dryRun {
-            let register = FileManager.default.fileExists(atPath: admin.path) ? try admin.openForReading() : nil
-            for step in try IssueRun.plan(entries, register: register) { print("\(step.username): \(step.action)") }
-            print(
-                "exports: \(formats.map(\.rawValue).sorted().joined(separator: ", ")) into \(out)/exports (dry run: nothing written)"
-            )
-            return
-        }
+        return formats
+    }
+
+    func makeRun(
+        register: Register, issuer: String, out: String, tokenUsers: Bool, device: DeviceOptions, pin: PINOptions,
+        resume: Bool = false, update: Bool = false
+    ) throws -> IssueRun {
+        let formats = try formats()
         var exportPassphrase: String?
         if formats.contains(.pskc), !plaintext {
             exportPassphrase =
@@ -80,38 +131,79 @@ struct IssueCommand: ParsableCommand {
                 )
             }
         }
-        let register = try admin.open()
         var options = IssueRun.Options(
             issuer: issuer, outputDirectory: out, letters: try LetterRenderer(overrides: template))
         options.exports = formats
         options.exportPassphrase = exportPassphrase
         options.resume = resume
+        options.update = update
+        options.currentTokenPIN = { try pin.pin(prompt: "Current PIN of the token: ") }
+        switch tokenPin {
+        case .generate: options.tokenPIN = .generate
+        case .ask:
+            options.tokenPIN = .ask { name, rule in
+                let chosen = try PINInput.read(
+                    file: nil, environment: "TOKENFORGE_TOKEN_PIN",
+                    prompt: "\(name), choose your token's \(rule.name) (\(rule.lengths.lowerBound) to \(rule.lengths.upperBound) characters): ")
+                guard rule.lengths.contains(chosen.bytes.count) else {
+                    throw CLIFailure(
+                        status: .pin,
+                        message: "a \(rule.name) is \(rule.lengths.lowerBound) to \(rule.lengths.upperBound) characters")
+                }
+                return chosen
+            }
+        }
         let afterCommit = TokenForge.afterIssueCommit.withLock { $0 }
         options.afterCommit = { afterCommit($0) }
         var programming = SlotProgrammer.Options()
         programming.allowTestTokens = device.testTokensAllowed
         let tokens =
-            entries.contains { $0.method == .token }
+            tokenUsers
             ? ConnectedTokenSource(
                 discovery: device.discovery, programmingOptions: programming, wait: .seconds(tokenWait),
-                pin: { try pin.pin() }, takenSerials: { Set(try register.users().compactMap(\.tokenSerial)) },
+                acceptUsedTokens: allowUsedTokens,
+                takenSerials: { Set(try register.users().filter { $0.state != .revoked }.compactMap(\.tokenSerial)) },
                 waiting: { FileHandle.standardError.write(Data("\($0)\n".utf8)) }) : nil
         let run = IssueRun(register: register, options: options, tokens: tokens, progress: ProgressReporter().report)
         run.plaintextAllowed = plaintext
-        do { try run.run(entries) } catch let error as IssueRun.IssueError {
+        return run
+    }
+
+    /// Runs `body`, turning issuance errors into CLI failures with their exit statuses.
+    func running<Result>(_ body: () throws -> Result) throws -> Result {
+        do { return try body() } catch let error as IssueRun.IssueError {
             switch error {
-            case .unfinished: throw CLIFailure.usage("\(error)")
+            case .unfinished, .badIssuer: throw CLIFailure.usage("\(error)")
             case .tokenFailed(_, let tokenError):
                 throw CLIFailure(status: CLIFailure(tokenError).status, message: "\(error)")
             case .tokenNotFound(_, let discoveryError):
                 throw CLIFailure(status: CLIFailure(discoveryError).status, message: "\(error)")
-            case .appIncompatible, .export: throw CLIFailure.badInput("\(error)")
+            case .appIncompatible, .export, .caseCollision, .changed, .tokenTaken: throw CLIFailure.badInput("\(error)")
             case .noExportPassphrase: throw CLIFailure.usage("\(error)")
             }
         } catch let error as DurableFileError {
             throw CLIFailure(status: .cannotWrite, message: "\(error)")
         } catch let error as RegisterError {
             throw CLIFailure(error)
+        } catch let error as TokenError {
+            throw CLIFailure(error)
+        }
+    }
+
+    /// Tells where the PIN slips are and who was left pending; exit 80 when someone was.
+    func finish(_ summary: IssueRun.Summary) throws {
+        for (username, slip) in summary.pinSlips.sorted(by: { $0.key < $1.key }) {
+            let text =
+                slip.map { "\(username): token PIN on the slip \($0): deliver it apart from the token" }
+                ?? "\(username): token PIN chosen by the user"
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+        guard summary.skipped.isEmpty else {
+            throw CLIFailure(
+                status: .incomplete,
+                message:
+                    "left pending, their token was not inserted in time: \(summary.skipped.joined(separator: ", ")); run issue again to finish them"
+            )
         }
     }
 }

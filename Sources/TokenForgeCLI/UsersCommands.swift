@@ -4,135 +4,157 @@ import Issuance
 
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "List the register's users and their OTP state.",
-        discussion: ExitStatus.helpText)
+        commandName: "users", abstract: "List the register's users: contact, method, state and dates.",
+        discussion: """
+            Works while another tokenforge is changing the register. --json prints one array of objects \
+            with the keys username, name, email, language, method, app, state, enabled, locked, \
+            failed_attempts, token, slot, drift, generation, created_at, issued_at, activated_at and \
+            updated_at (times in Unix seconds, null when not yet); --csv prints the same columns for a \
+            spreadsheet.
+
+            \(ExitStatus.helpText)
+            """)
 
     @OptionGroup var admin: AdminOptions
     @Flag(help: "Print a JSON array instead of a table.") var json = false
+    @Flag(help: "Print CSV instead of a table.") var csv = false
+    @Option(
+        help: ArgumentHelp(
+            "Only users in STATE: \(UserState.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "STATE"))
+    var state: String?
+    @Flag(help: "Only users issued a seed who have not activated it yet.") var notActivated = false
+    @Option(help: ArgumentHelp("Only users changed in the last DAYS days (1...36500).", valueName: "DAYS"))
+    var since: Int?
+
+    func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if let state, UserState(rawValue: state) == nil {
+            throw ValidationError(
+                "--state \(state) is not one of \(UserState.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let since, !(1...36_500).contains(since) { throw ValidationError("--since \(since) is not in 1...36500 days") }
+    }
 
     struct Output: Encodable {
         let username: String
         let name: String
+        let email: String
+        let language: String
         let method: String
+        let app: String?
         let state: String
         let enabled: Bool
+        let locked: Bool
+        let failedAttempts: Int
         let token: String?
         let slot: Int?
         let drift: Int
+        let generation: Int
+        let createdAt: Int64
+        let issuedAt: Int64?
+        let activatedAt: Int64?
+        let updatedAt: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case username, name, email, language, method, app, state, enabled, locked
+            case failedAttempts = "failed_attempts"
+            case token, slot, drift, generation
+            case createdAt = "created_at"
+            case issuedAt = "issued_at"
+            case activatedAt = "activated_at"
+            case updatedAt = "updated_at"
+        }
+
+        init(_ user: RegisteredUser) {
+            username = user.entry.username
+            name = user.entry.displayName
+            email = user.entry.email
+            language = user.entry.language.rawValue
+            method = user.entry.method.rawValue
+            app = user.entry.appProfile?.rawValue
+            state = user.state.rawValue
+            enabled = user.enabled
+            locked = user.locked
+            failedAttempts = user.failedAttempts
+            token = user.tokenSerial
+            slot = user.slot
+            drift = user.drift
+            generation = user.generation
+            createdAt = user.createdAt
+            issuedAt = user.issuedAt
+            activatedAt = user.activatedAt
+            updatedAt = user.updatedAt
+        }
+
+        var cells: [String] {
+            [
+                username, name, email, language, method, app ?? "", state, enabled ? "yes" : "no", locked ? "yes" : "no",
+                String(failedAttempts), token ?? "", slot.map(String.init) ?? "", String(drift), String(generation),
+                AuditEntry.format(createdAt), issuedAt.map(AuditEntry.format) ?? "",
+                activatedAt.map(AuditEntry.format) ?? "", AuditEntry.format(updatedAt),
+            ]
+        }
     }
 
     func run() throws {
-        let users = try withRegister { try admin.openForReading().users() }
-        let output = users.map {
-            Output(
-                username: $0.entry.username, name: $0.entry.displayName, method: $0.entry.method.rawValue,
-                state: $0.state.rawValue,
-                enabled: $0.enabled, token: $0.tokenSerial, slot: $0.slot, drift: $0.drift)
+        let now = Int64(Date().timeIntervalSince1970)
+        let users = try withRegister { try admin.openForReading().users() }.filter { user in
+            (state.map { user.state.rawValue == $0 } ?? true)
+                && (!notActivated || (user.state.isIssued && user.state != .active))
+                && (since.map { user.updatedAt >= now - Int64($0) * 86_400 } ?? true)
         }
+        let output = users.map(Output.init)
         if json { return try JSONOutput.print(output) }
-        if output.isEmpty { return print("the register has no users") }
-        print("USERNAME".padding(toLength: 14, withPad: " ", startingAt: 0) + "METHOD STATE          ENABLED TOKEN")
-        for user in output {
-            let token = user.token.map { "\($0) slot \(user.slot.map(String.init) ?? "?")" } ?? ""
-            print(
-                user.username.padding(toLength: 14, withPad: " ", startingAt: 0)
-                    + user.method.padding(toLength: 7, withPad: " ", startingAt: 0)
-                    + user.state.padding(toLength: 15, withPad: " ", startingAt: 0)
-                    + (user.enabled ? "yes     " : "no      ") + token)
+        if csv {
+            print(CSVOutput.row(Output.CodingKeys.allNames))
+            for user in output { print(CSVOutput.row(user.cells)) }
+            return
         }
-    }
-}
-
-struct EnableCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "enable", abstract: "Enable OTP for a user again (confirmed with the admin passphrase).",
-        discussion: ExitStatus.helpText)
-    @Argument(help: "The username.") var username: String
-    @OptionGroup var admin: AdminOptions
-
-    func run() throws {
-        try withRegister { try admin.open().setEnabled(username, true) }
-        print("\(username): enabled")
-    }
-}
-
-struct DisableCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "disable",
-        abstract: "Disable OTP for a user: left out of exports, cannot activate (confirmed with the admin passphrase).",
-        discussion: ExitStatus.helpText)
-    @Argument(help: "The username.") var username: String
-    @OptionGroup var admin: AdminOptions
-
-    func run() throws {
-        try withRegister { try admin.open().setEnabled(username, false) }
-        print("\(username): disabled")
-    }
-}
-
-struct RevokeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "revoke",
-        abstract:
-            "Revoke a user's OTP: the sealed seed is destroyed, and their token slot erased when the token is connected.",
-        discussion: ExitStatus.helpText)
-    @Argument(help: "The username.") var username: String
-    @OptionGroup var admin: AdminOptions
-    @OptionGroup var device: DeviceOptions
-    @OptionGroup var pin: PINOptions
-
-    func run() throws {
-        let register = try admin.open()
-        let outcome = try withRegister {
-            try withDriver {
-                try UserRevocation.revoke(username, in: register, discovery: device.discovery) { try pin.pin() }
+        if output.isEmpty { return print("no users\(users.isEmpty && state == nil && !notActivated ? " in the register" : " match")") }
+        let rows =
+            [["USERNAME", "EMAIL", "LANG", "METHOD", "STATE", "ENABLED", "ISSUED", "ACTIVATED", "TOKEN"]]
+            + output.map { user in
+                [
+                    user.username, user.email, user.language, user.app.map { "app:\($0)" } ?? user.method,
+                    user.state + (user.locked ? " (locked)" : ""), user.enabled ? "yes" : "no",
+                    user.issuedAt.map(Self.day) ?? "-", user.activatedAt.map(Self.day) ?? "-",
+                    user.token.map { "\($0) slot \(user.slot.map(String.init) ?? "-")" } ?? "",
+                ]
             }
+        TextTable.print(rows)
+    }
+
+    static func day(_ time: Int64) -> String { String(AuditEntry.format(time).prefix(10)) }
+}
+
+extension UsersCommand.Output.CodingKeys: CaseIterable {
+    static var allNames: [String] { allCases.map(\.rawValue) }
+}
+
+/// Plain text tables: columns padded to their widest cell.
+enum TextTable {
+    static func print(_ rows: [[String]]) {
+        let widths = rows.reduce(into: [Int](repeating: 0, count: rows.first?.count ?? 0)) { widths, row in
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
-        switch outcome {
-        case .noToken: break
-        case .erased(let serial, let slot): print("\(username): erased slot \(slot) of token \(serial)")
-        case .alreadyEmpty(let serial, let slot): print("\(username): slot \(slot) of token \(serial) was already empty")
-        case .notConnected(let serial, let slot):
-            print(
-                "\(username): token \(serial) is not connected: erase slot \(slot) when it is (tokenforge erase \(slot) --device \(serial))"
-            )
+        for row in rows {
+            let line = row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+            Swift.print(line.trimmingCharacters(in: .whitespaces))
         }
-        print("\(username): revoked; the seed is destroyed")
     }
 }
 
-struct ActivateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "activate",
-        abstract: "Check a user's first code from their app or token and mark them active.",
-        discussion: """
-            The code is accepted within --window steps of now, around the drift recorded for the user; a \
-            code already used is refused. Exit 0 when activated, 1 when the code is refused.
-
-            \(ExitStatus.helpText)
-            """)
-    @Argument(help: "The username.") var username: String
-    @Argument(help: "The code the app or token shows.") var code: String
-    @OptionGroup var admin: AdminOptions
-    @OptionGroup var clock: TimeOptions
-    @Option(help: "Steps accepted on each side.") var window = 1
-
-    func run() throws {
-        let register = try admin.open()
-        do {
-            let outcome = try UserActivation.activate(
-                username, code: code, at: clock.time, in: register, window: window)
-            if case .activated(let step, let drift) = outcome {
-                print("\(username): active (step \(step), drift \(drift))")
-            }
-        } catch let failure as UserActivation.Failure {
-            switch failure {
-            case .rejected, .replayed: throw CLIFailure(status: .codeRejected, message: "\(failure)")
-            case .malformedCode: throw CLIFailure.badInput("\(failure)")
-            case .notIssued, .disabled: throw CLIFailure(status: .refused, message: "\(failure)")
-            }
-        } catch let error as RegisterError {
-            throw CLIFailure(error)
-        }
+/// RFC 4180 rows, each cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first)
+/// prefixed with an apostrophe.
+enum CSVOutput {
+    static func row(_ cells: [String]) -> String {
+        cells.map { cell in
+            var cell = cell
+            if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { cell = "'" + cell }
+            guard cell.contains(where: { ",\"\n\r".contains($0) }) else { return cell }
+            return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ",")
     }
 }

@@ -6,13 +6,12 @@ public import TokenDrivers
 public import TokenModel
 import VirtualToken
 
-/// Virtual spec tokens in this process, one per serial asked for, each with `pin` set and
-/// verified: the tokens of `tokenforge demo` and of the issuance tests.
+/// Virtual spec tokens in this process, one per serial asked for, new and without a PIN: the
+/// tokens of `tokenforge demo` and of the issuance tests.
 public final class VirtualTokenSource: TokenSource {
     public private(set) var drivers: [String: SpecTokenDriver] = [:]
-    let pin: PIN
 
-    public init(pin: PIN) { self.pin = pin }
+    public init() {}
 
     public var programmingOptions: SlotProgrammer.Options {
         var options = SlotProgrammer.Options()
@@ -30,7 +29,6 @@ public final class VirtualTokenSource: TokenSource {
             newIdentity: DeviceIdentity.manufacture(serial: name, using: &random))
         let driver = try SpecTokenDriver(
             connection: InProcessHIDConnection(device: SpecTokenDevice(token: token, clock: clock)))
-        try TokenMaintenance(driver: driver).setPIN(pin)
         drivers[name] = driver
         return driver
     }

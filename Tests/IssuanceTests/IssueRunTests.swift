@@ -28,7 +28,7 @@ struct IssueRunTests {
     @Test func issuesLettersTokensAndExportsThatDecryptToTheRegistersSeeds() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let register = try register()
-        let tokens = VirtualTokenSource(pin: PIN("123456"))
+        let tokens = VirtualTokenSource()
         let roster = try Roster.parse(SampleRoster.csv, file: "sample")
         try IssueRun(register: register, options: options(), tokens: tokens).run(roster)
 
@@ -114,13 +114,13 @@ struct IssueRunTests {
         let user = try register.user("zmuller")
         let generator = try TOTPGenerator(secret: register.seed(of: user))
         let now: Int64 = 1_800_000_000
-        #expect(throws: UserActivation.Failure.rejected("zmuller")) {
+        #expect(throws: UserActivation.Failure.clockOff("zmuller", seconds: 300, window: 10, attemptsLeft: 4)) {
             try UserActivation.activate("zmuller", code: generator.code(at: now + 300), at: now, in: register)
         }
         let late = try generator.code(at: now - 30)
         #expect(
             try UserActivation.activate("zmuller", code: late, at: now, in: register)
-                == .activated(step: 59_999_999, drift: -1))
+                == .activated(step: 59_999_999, drift: -1, wasActive: false))
         #expect(throws: UserActivation.Failure.replayed("zmuller")) {
             try UserActivation.activate("zmuller", code: late, at: now, in: register)
         }

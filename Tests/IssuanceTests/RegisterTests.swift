@@ -18,7 +18,8 @@ struct RegisterTests {
         username: "lrossi", displayName: "Luca Rossi", email: "luca.rossi@example.org", language: .it, method: .token)
 
     func register(at time: Int64 = Self.time) throws -> Register {
-        try Register(path: path, passphrase: Self.passphrase, newKey: .lowCost(), now: { time })
+        try Register(
+            path: path, passphrase: Self.passphrase, newKey: .lowCost(), now: { time }, wait: .milliseconds(300))
     }
 
     /// A register with zmuller seeded (SHA256, 8 digits, 60 s) and lrossi pending.
@@ -37,7 +38,7 @@ struct RegisterTests {
     @Test func aUserReadsBackWithEveryColumnAsWritten() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let register = try seededRegister()
-        try register.plan("zmuller", tokenSerial: "TF00012345", slot: 3)
+        try register.plan("zmuller", tokenSerial: "TF00012345", slot: 3, label: "ACME:zoe.muller@example.org")
         try register.recordActivation("zmuller", step: 30_000_000, drift: -1)
 
         let user = try Register(path: path, passphrase: Self.passphrase).user("zmuller")
@@ -51,6 +52,7 @@ struct RegisterTests {
         #expect(user.period == 60)
         #expect(user.tokenSerial == "TF00012345")
         #expect(user.slot == 3)
+        #expect(user.slotLabel == "ACME:zoe.muller@example.org")
         #expect(user.drift == -1)
         #expect(user.lastStep == 30_000_000)
         #expect(user.updatedAt == Self.time)
@@ -190,8 +192,8 @@ struct RegisterTests {
     @Test func damagedKeyParametersAreAnErrorNotAFreshKey() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = try seededRegister()
-        try tamper("UPDATE meta SET value = x'7b7d' WHERE key = 'kdf'")
-        #expect(throws: RegisterError.damaged(file: path, user: nil, column: "meta.kdf", .unreadable)) {
+        try tamper("UPDATE admins SET kdf = x'7b7d'")
+        #expect(throws: RegisterError.damaged(file: path, user: nil, column: "admins.kdf", .unreadable)) {
             try Register(path: path, passphrase: Self.passphrase)
         }
     }
@@ -212,8 +214,12 @@ struct RegisterTests {
         try other.inTransaction(.exclusive) { _ in
             #expect(throws: RegisterError.inUse(file: path)) { try register.users() }
             #expect(throws: RegisterError.inUse(file: path)) { try register.setEnabled("zmuller", false) }
-            #expect(throws: RegisterError.inUse(file: path)) { try Register(path: path, passphrase: nil) }
-            #expect(throws: RegisterError.inUse(file: path)) { try Register(path: path, passphrase: Self.passphrase) }
+            #expect(throws: RegisterError.inUse(file: path)) {
+                try Register(path: path, passphrase: nil, wait: .milliseconds(200)).users()
+            }
+            #expect(throws: RegisterError.inUse(file: path)) {
+                try Register(path: path, passphrase: Self.passphrase, wait: .milliseconds(200))
+            }
             return .rollback
         }
         #expect(try register.user("zmuller").enabled)

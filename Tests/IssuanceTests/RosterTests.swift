@@ -16,11 +16,14 @@ struct RosterTests {
         #expect(entries[4].tokenSerial == "TFDEMO0001")
     }
 
-    @Test func quotedFieldsMayHoldCommasQuotesAndLineBreaks() throws {
-        let text = "\u{FEFF}" + Self.header + "jdoe,\"Doe, \"\"Jo\"\"\nJunior\",jo@example.org,EN,App,,\n"
+    @Test func quotedFieldsMayHoldCommasAndQuotesButNoLineBreak() throws {
+        let text = "\u{FEFF}" + Self.header + "jdoe,\"Doe, \"\"Jo\"\" Junior\",jo@example.org,EN,App,,\n"
         let entries = try Roster.parse(text, file: "r.csv")
-        #expect(entries.first?.displayName == "Doe, \"Jo\"\nJunior")
+        #expect(entries.first?.displayName == "Doe, \"Jo\" Junior")
         #expect(entries.first?.language == .en)
+        #expect(throws: RosterErrors.self) {
+            try Roster.parse(Self.header + "jdoe,\"Doe\nJunior\",jo@example.org,en,app,,\n", file: "r.csv")
+        }
     }
 
     @Test func theOptionalColumnsMayBeLeftOut() throws {
@@ -45,13 +48,13 @@ struct RosterTests {
         } throws: { error in
             let lines = (error as? RosterErrors)?.errors.map(\.description) ?? []
             return lines == [
-                "staff.csv:3:1: username \"bad user\" must be non-empty, without spaces, colons, commas or slashes",
-                "staff.csv:4:3: \"not-an-address\" is not an e-mail address",
+                "staff.csv:3:1: username \"bad user\" must start with a letter or digit and hold only ASCII letters, digits, dots, dashes, underscores and @",
+                "staff.csv:4:3: \"not-an-address\" is not an e-mail address (name@domain.example)",
                 "staff.csv:4:4: language \"xx\" is not one of fr, de, it, en",
                 "staff.csv:4:5: method \"sms\" is not app or token",
                 "staff.csv:5:6: an app profile is for method app, not token",
                 "staff.csv:6:7: a token serial is for method token, not app",
-                "staff.csv:7:1: username ok is already on line 2",
+                "staff.csv:7:1: username ok is already on line 2 (usernames must differ by more than case)",
                 "staff.csv:8: 4 fields, but the header has 7",
             ]
         }

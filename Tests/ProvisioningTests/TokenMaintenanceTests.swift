@@ -94,22 +94,28 @@ struct TokenMaintenanceTests {
         #expect(try driver.slots().map(\.configuration.account) == [String(repeating: "é", count: 32), "b@example.org"])
     }
 
-    @Test func theConnectedSourceSkipsTakenTokensSetsAPINAndVerifiesIt() throws {
-        let bus = InProcessHIDBus(devices: [try virtualSpecToken("TFEMU0001"), try virtualSpecToken("TFEMU0002")])
+    @Test func theConnectedSourcePassesOverTakenAndUsedTokensAndLeavesThePINToIssuance() throws {
+        let bus = InProcessHIDBus(devices: [
+            try virtualSpecToken("TFEMU0001"), try virtualSpecToken("TFEMU0002"), try virtualSpecToken("TFEMU0003"),
+        ])
+        let discovery = TokenDiscovery(bus: bus, settings: DriverSettings(clock: bus.clock))
+        let used = try discovery.open(try discovery.choose("TFEMU0002"))
+        try TokenMaintenance(driver: used).setPIN(pin)
+        try programmed(used, slot: 0)
         var options = SlotProgrammer.Options()
         options.allowTestTokens = true
-        var pinsAsked = 0
+        var told: [String] = []
         let source = ConnectedTokenSource(
-            discovery: TokenDiscovery(bus: bus, settings: DriverSettings(clock: bus.clock)), programmingOptions: options,
-            wait: .seconds(5),
-            pin: {
-                pinsAsked += 1
-                return pin
-            }, takenSerials: { ["TFEMU0001"] })
+            discovery: discovery, programmingOptions: options, wait: .seconds(5), takenSerials: { ["TFEMU0001"] },
+            waiting: { told.append($0) })
         let driver = try source.token(serial: nil, prompt: "insert the token for Zoë")
-        #expect(try driver.serialNumber() == "TFEMU0002")
-        #expect(try driver.tokenInfo().pinSet)
-        #expect(pinsAsked == 1)
+        #expect(try driver.serialNumber() == "TFEMU0003")
+        #expect(try driver.tokenInfo().pinSet == false)
+        #expect(told.contains("token TFEMU0002 already holds 1 account(s): insert an unused one (or allow used tokens)"))
+        let accepting = ConnectedTokenSource(
+            discovery: discovery, programmingOptions: options, wait: .seconds(5), acceptUsedTokens: true,
+            takenSerials: { ["TFEMU0001"] })
+        #expect(try accepting.token(serial: nil, prompt: "insert the token for Zoë").serialNumber() == "TFEMU0002")
         #expect(throws: DiscoveryError.notInserted(serial: "TFEMU0009", seconds: 5)) {
             try source.token(serial: "TFEMU0009", prompt: "insert the token for Zoë")
         }

@@ -38,6 +38,8 @@ struct IssueCommandTests {
 
     static let environment = [
         "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_EXPORT_PASSPHRASE": "export passphrase",
+        // The token PIN the user "chooses at handover": the one the harness's later commands use.
+        "TOKENFORGE_TOKEN_PIN": "123456",
     ]
 
     func issue(
@@ -51,7 +53,7 @@ struct IssueCommandTests {
         return try emulator.tokenforge(
             [
                 "issue", roster, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "pskc,uris",
-                "--register", emulator.directory.path("register.sqlite"),
+                "--register", emulator.directory.path("register.sqlite"), "--token-pin", "ask",
             ] + extra,
             environment: Self.environment.merging(environment) { _, new in new }, program: program)
     }
@@ -210,6 +212,11 @@ struct NitrokeyIssueTests {
             environment: ["TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PIN": "12345678"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("nk: token \(serial) programmed and verified"))
+        // The factory admin PIN was replaced by a generated one, on the user's PIN slip.
+        let slip = try String(contentsOfFile: emulator.directory.path("out/pins/nk.de.txt"), encoding: .utf8)
+        let pin = try #require(slip.split(separator: "\n").first { $0.hasPrefix("PIN: ") }?.dropFirst(5))
+        #expect(pin.count == 8 && pin != "12345678")
+
         let uri = try OTPAuthURI(
             parsing: String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
                 .trimmingCharacters(in: .newlines))
@@ -220,5 +227,11 @@ struct NitrokeyIssueTests {
         #expect(
             expected.contains(code.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
             "\(code.stdout) \(code.stderr)")
+        let oldPIN = try emulator.tokenforge(
+            ["erase", "0", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "12345678"])
+        #expect(oldPIN.status == 77, "\(oldPIN.stderr)")
+        let newPIN = try emulator.tokenforge(
+            ["erase", "0", "--device", String(serial)], environment: ["TOKENFORGE_PIN": String(pin)])
+        #expect(newPIN.status == 0, "\(newPIN.stderr)")
     }
 }
