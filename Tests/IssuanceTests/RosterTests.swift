@@ -77,4 +77,50 @@ struct RosterTests {
         #expect(throws: RosterErrors.self) { try Roster.parse("", file: "r.csv") }
         #expect(throws: RosterErrors.self) { try Roster.parse(Self.header, file: "r.csv") }
     }
+
+    /// Rows that every later step (file names, labels, exports) could not carry, each refused at
+    /// its line and column before anything is issued.
+    @Test(arguments: [
+        ("a\u{01}b,A,a@example.org,fr,app,,", "2:1", "U+0001"),
+        ("ab,A\u{7F},a@example.org,fr,app,,", "2:2", "U+007F"),
+        ("ab,A,a\u{1B}[2J@example.org,fr,app,,", "2:3", "U+001B"),
+        ("a\u{0}b,A,a@example.org,fr,app,,", "2:1", "U+0000"),
+        ("#ab,A,a@example.org,fr,app,,", "2:1", "must start with a letter or digit"),
+        ("=1+1,A,a@example.org,fr,app,,", "2:1", "must start with a letter or digit"),
+        (String(repeating: "u", count: 300) + ",A,a@example.org,fr,app,,", "2:1", "at most 64"),
+        ("ab,A,a:b@example.org,fr,app,,", "2:3", "holds \":\""),
+        ("ab,A,a@localhost,fr,app,,", "2:3", "not an e-mail address"),
+        ("ab,=HYPERLINK(1),a@example.org,fr,app,,", "2:2", "formula"),
+        ("ab,A,a@example.org,fr,token,,TF 01", "2:7", "token serial"),
+    ])
+    func aRowNoExportCanCarryIsRefusedWhereItIs(row: String, place: String, message: String) {
+        #expect {
+            try Roster.parse(Self.header + row + "\n", file: "r.csv")
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("r.csv:\(place): ") && text.contains(message)
+        }
+    }
+
+    @Test func twoUsersForOneTokenAreRefusedAndSharedEmailsWarned() throws {
+        #expect {
+            try Roster.parse(
+                Self.header + "a,A,a@example.org,fr,token,,TF01\nb,B,b@example.org,fr,token,,TF01\n", file: "r.csv")
+        } throws: { error in
+            "\(error)" == "r.csv:3:7: token TF01 is already given to the user on line 2: one token per user"
+        }
+        let entries = try Roster.parse(
+            Self.header + "a,A,same@example.org,fr,app,,\nb,B,Same@example.org,fr,app,,\n", file: "r.csv")
+        #expect(Roster.warnings(entries, file: "r.csv") == ["r.csv: warning: a, b share the e-mail address same@example.org"])
+    }
+
+    @Test func aHugeBadRosterPrintsABoundedReport() {
+        let rows = (0..<5_000).map { "bad user \($0),A,a@example.org,fr,app,," }.joined(separator: "\n")
+        #expect {
+            try Roster.parse(Self.header + rows + "\n", file: "r.csv")
+        } throws: { error in
+            let lines = "\(error)".split(separator: "\n")
+            return lines.count == RosterErrors.printedLimit + 1 && lines.last == "… and 4950 more problems"
+        }
+    }
 }
