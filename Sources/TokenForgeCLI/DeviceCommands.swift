@@ -75,7 +75,7 @@ struct InfoCommand: ParsableCommand {
         let output = Output(
             serial: info.serial, family: info.family, firmware: info.firmware, slots: info.slotCount,
             freeSlots: info.freeSlots, algorithms: info.algorithms.map(\.rawValue), time: info.time,
-            clockDriftSeconds: info.time.map { Int64($0) - now }, clockReadable: capabilities.readableClock,
+            clockDriftSeconds: info.time.map { Int64(clamping: $0).subtractingReportingOverflow(now).partialValue }, clockReadable: capabilities.readableClock,
             pinSet: info.pinSet, pinRetries: info.pinRetries, userPinRetries: info.userPINRetries,
             encryptedSeedImport: info.encryptedSeedImport)
         if json { return try JSONOutput.print(output) }
@@ -140,7 +140,7 @@ struct SlotsCommand: ParsableCommand {
         if output.isEmpty { print("no slot is in use") }
         for slot in output {
             let timing = slot.period.map { "\($0) s" } ?? "counter \(slot.counter!)"
-            let label = slot.issuer.isEmpty ? slot.account : "\(slot.issuer):\(slot.account)"
+            let label = PrintableText.escaped(slot.issuer.isEmpty ? slot.account : "\(slot.issuer):\(slot.account)")
             print("\(slot.slot)\t\(slot.type.uppercased()) \(slot.algorithm) \(slot.digits) digits \(timing)\t\(label)")
         }
     }

@@ -13,6 +13,8 @@ enum ExitStatus: Int32, CaseIterable {
     case pin = 77
     case refused = 78
     case registerDamaged = 79
+    case outputExists = 80
+    case slotMayBeWritten = 81
 
     var meaning: String {
         switch self {
@@ -29,6 +31,10 @@ enum ExitStatus: Int32, CaseIterable {
         case .pin: "wrong, blocked, missing or unverified PIN"
         case .refused: "the token (or TokenForge's policy) refused the operation"
         case .registerDamaged: "the register is damaged: a stored value is unknown, of the wrong type or out of range"
+        case .outputExists:
+            "an output path already exists (--force replaces a regular file, never a link, device or FIFO)"
+        case .slotMayBeWritten:
+            "the token's answer was lost after a slot write: the slot may have been written (check with slots, code --slot)"
         }
     }
 

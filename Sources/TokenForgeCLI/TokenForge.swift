@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import Synchronization
+import OTPCore
 
 /// The `tokenforge` command: parsing, prompts and printing over the TokenForge libraries.
 public struct TokenForge: ParsableCommand {
@@ -40,7 +41,7 @@ public struct TokenForge: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("tokenforge: \(failure.message)\n".utf8))
+            FileHandle.standardError.write(Data("tokenforge: \(PrintableText.message(failure.message))\n".utf8))
             Foundation.exit(failure.status.rawValue)
         } catch {
             exit(withError: error)
