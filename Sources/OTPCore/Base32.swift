@@ -95,7 +95,9 @@ public enum Base32 {
         }
         guard symbols > 0 else { throw .empty }
         guard [0, 2, 4, 5, 7].contains(symbols % 8) else { throw .invalidLength(symbols) }
-        if let last, buffer & ((1 << UInt32(bits)) - 1) != 0 { throw .nonCanonical(last.character, offset: last.offset) }
+        if let last, buffer & ((1 << UInt32(bits)) - 1) != 0 {
+            throw .nonCanonical(last.character, offset: last.offset)
+        }
         return output
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Activation
+import Foundation
 import OTPCore
 
 /// Files of otpauth URIs or export links, one per line, read within documented caps: at most

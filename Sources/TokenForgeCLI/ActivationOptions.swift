@@ -27,11 +27,11 @@ struct AppOptions: ParsableArguments {
         let issues = app.issues(with: account)
         guard !issues.isEmpty else { return }
         let error = AppCompatibilityError.incompatible(app: app, issues: issues)
+        let label = PrintableText.escaped(account.label)
         guard allowIncompatible else {
-            throw CLIFailure(
-                status: .refused, message: "\(PrintableText.escaped(account.label)) is \(error); --allow-incompatible overrides this")
+            throw CLIFailure(status: .refused, message: "\(label) is \(error); --allow-incompatible overrides this")
         }
-        FileHandle.standardError.write(Data("tokenforge: warning: \(PrintableText.escaped(account.label)) is \(error)\n".utf8))
+        FileHandle.standardError.write(Data("tokenforge: warning: \(label) is \(error)\n".utf8))
     }
 }
 

@@ -49,7 +49,7 @@ struct CodeCommand: ParsableCommand {
                 output = Output(
                     code: generator.code(step: step), type: "totp", step: step, secondsRemaining: remaining,
                     validFrom: validity.lowerBound,
-                    validUntil: validity.upperBound.addingReportingOverflow(1).overflow ? .max : validity.upperBound + 1,
+                    validUntil: validity.upperBound == .max ? .max : validity.upperBound + 1,
                     counter: nil)
             } catch {
                 throw CLIFailure.badInput("--at: \(error)")

@@ -29,7 +29,8 @@ struct CredentialOptions: ParsableArguments {
     var digits: Int?
 
     @Option(
-        help: ArgumentHelp("With a bare secret: TOTP period in seconds, 1 to 86400 (default 30).", valueName: "SECONDS"))
+        help: ArgumentHelp(
+            "With a bare secret: TOTP period in seconds, 1 to 86400 (default 30).", valueName: "SECONDS"))
     var period: Int?
 
     @Option(

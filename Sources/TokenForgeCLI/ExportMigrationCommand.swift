@@ -62,7 +62,9 @@ struct ExportMigrationCommand: ParsableCommand {
         }
         let codes = try batches.map { try image.qrCode(encoding: $0.link) }
         if let output = image.output, output != "-" {
-            for batch in batches { try outputs.add(batches.count == 1 ? output : Self.numbered(output, batch.batchIndex + 1)) }
+            for batch in batches {
+                try outputs.add(batches.count == 1 ? output : Self.numbered(output, batch.batchIndex + 1))
+            }
         }
         if image.output == "-", image.format == .png, codes.count > 1 {
             throw CLIFailure.usage(

@@ -85,7 +85,8 @@ struct ImportCommand: ParsableCommand {
             for row in rows { print(Self.text(row)) }
         }
         if let output, !json {
-            FileHandle.standardError.write(Data("wrote \(accounts.count) account(s) to \(PrintableText.escaped(output))\n".utf8))
+            let shown = PrintableText.escaped(output)
+            FileHandle.standardError.write(Data("wrote \(accounts.count) account(s) to \(shown)\n".utf8))
         }
     }
 
@@ -132,6 +133,7 @@ struct ImportCommand: ParsableCommand {
 
     private static func text(_ row: Output) -> String {
         let timing = row.period.map { "\($0) s" } ?? "counter \(row.counter!)"
-        return "\(row.number)\t\(PrintableText.escaped(row.label))\t\(row.type)\t\(row.algorithm)\t\(row.digits) digits\t\(timing)"
+        let label = PrintableText.escaped(row.label)
+        return "\(row.number)\t\(label)\t\(row.type)\t\(row.algorithm)\t\(row.digits) digits\t\(timing)"
     }
 }

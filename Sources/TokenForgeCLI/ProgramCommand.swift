@@ -137,7 +137,9 @@ struct ProgramCommand: ParsableCommand {
         print(
             "verified: the token's code matches this computer's; seed sent \(result.encrypted ? "encrypted" : "in clear")"
         )
-        if let name = result.storedName { print("the token keeps the name \"\(PrintableText.escaped(name))\" (all its slot names can hold)") }
+        if let name = result.storedName {
+            print("the token keeps the name \"\(PrintableText.escaped(name))\" (all its slot names can hold)")
+        }
         if let drift = result.clockDriftBeforeSync {
             print("token clock was \(drift >= 0 ? "+" : "")\(drift) s off; now set")
         }
@@ -205,7 +207,8 @@ struct ProgramCommand: ParsableCommand {
             _ = try SlotProgrammer(driver: driver, options: options).programAll(
                 chosen, now: { Int64(Date().timeIntervalSince1970) }
             ) { uri, result in
-                print("programmed and verified slot \(result.slot.rawValue) of token \(PrintableText.escaped(serial)): \(PrintableText.escaped(uri.label))")
+                let (token, label) = (PrintableText.escaped(serial), PrintableText.escaped(uri.label))
+                print("programmed and verified slot \(result.slot.rawValue) of token \(token): \(label)")
             }
         }
     }

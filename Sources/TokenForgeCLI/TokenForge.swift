@@ -1,7 +1,7 @@
 public import ArgumentParser
 import Foundation
-import Synchronization
 import OTPCore
+import Synchronization
 
 /// The `tokenforge` command: parsing, prompts and printing over the TokenForge libraries.
 public struct TokenForge: ParsableCommand {

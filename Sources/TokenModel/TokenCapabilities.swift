@@ -137,7 +137,8 @@ public struct OTPTokenCapabilities: Sendable, Equatable {
         }
         if case .hotp(let counter) = configuration.kind, counter == .max {
             throw .unsupported(
-                "an HOTP counter of 2^64-1 cannot be programmed: the token could never step past it; use a lower counter")
+                "an HOTP counter of 2^64-1 cannot be programmed: the token could never step past it; use a lower counter"
+            )
         }
         if case .totp(let period) = configuration.kind, !totpPeriods.contains(period) {
             throw .unsupported(

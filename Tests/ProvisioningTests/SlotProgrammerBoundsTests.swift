@@ -51,14 +51,19 @@ struct SlotProgrammerBoundsTests {
             try programmer.program(Secret.random(byteCount: 20), configuration: hotp, slot: nil, now: now)
         }
         #expect(try driver.slots().isEmpty)
-        let last = SlotConfiguration(kind: .hotp(counter: .max - 1), algorithm: .sha1, digits: 6, issuer: "", account: "a")
+        let last = SlotConfiguration(
+            kind: .hotp(counter: .max - 1), algorithm: .sha1, digits: 6, issuer: "", account: "a")
         let result = try programmer.program(Secret.random(byteCount: 20), configuration: last, slot: nil, now: now)
         #expect(result.nextCounter == .max)
     }
 
     @Test func aPeriodBeyondWhatASlotHoldsIsRefusedNotCut() throws {
-        let uri = try OTPAuthURI(kind: .totp(period: .max), account: "a", issuer: nil, secret: Secret.random(byteCount: 20))
-        #expect(throws: TokenError.unsupported("a TOTP period of \(Int.max) s cannot be programmed: tokens take at most 4294967295 s")) {
+        let uri = try OTPAuthURI(
+            kind: .totp(period: .max), account: "a", issuer: nil, secret: Secret.random(byteCount: 20))
+        #expect(
+            throws: TokenError.unsupported(
+                "a TOTP period of \(Int.max) s cannot be programmed: tokens take at most 4294967295 s")
+        ) {
             try programmer.program(uri, slot: nil, now: now)
         }
         #expect(throws: TokenError.self) { try programmer.programAll([uri], now: { now }) }
@@ -67,6 +72,7 @@ struct SlotProgrammerBoundsTests {
 
     @Test func aNegativeOrHugeTimeoutIsClamped() {
         #expect(DriverSettings(timeoutMilliseconds: -1).timeoutMilliseconds == 0)
-        #expect(DriverSettings(timeoutMilliseconds: .max).timeoutMilliseconds == DriverSettings.maximumTimeoutMilliseconds)
+        #expect(
+            DriverSettings(timeoutMilliseconds: .max).timeoutMilliseconds == DriverSettings.maximumTimeoutMilliseconds)
     }
 }

@@ -18,7 +18,9 @@ func migrationLink(label: String, batchSize: UInt64 = 1, batchIndex: UInt64 = 0,
         } while value > 0
         return bytes
     }
-    func field(_ number: UInt64, _ bytes: [UInt8]) -> [UInt8] { varint(number << 3 | 2) + varint(UInt64(bytes.count)) + bytes }
+    func field(_ number: UInt64, _ bytes: [UInt8]) -> [UInt8] {
+        varint(number << 3 | 2) + varint(UInt64(bytes.count)) + bytes
+    }
     func number(_ number: UInt64, _ value: UInt64) -> [UInt8] { varint(number << 3) + varint(value) }
     let account =
         field(1, Array("12345678901234567890".utf8)) + field(2, Array(label.utf8)) + number(4, 1) + number(5, 1)
@@ -37,7 +39,9 @@ struct SafeOutputTests {
         let path = try directory.file("zoe.uri", contents: "keep me\n")
         let refused = try CLIRunner.run(["uri", "--account", "zoe", "--output", path])
         #expect(refused.status == 80)
-        #expect(refused.stderr == "tokenforge: \(path) already exists: choose a new name, or pass --force to replace a regular file\n")
+        #expect(
+            refused.stderr
+                == "tokenforge: \(path) already exists: choose a new name, or pass --force to replace a regular file\n")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me\n")
         let forced = try CLIRunner.run(["uri", "--account", "zoe", "--output", path, "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
@@ -127,7 +131,8 @@ struct BoundsCommandTests {
 
     @Test(arguments: outOfRange)
     func anOptionOutOfRangeIsAUsageError(arguments: [String], message: String) throws {
-        let result = try CLIRunner.run(arguments, environment: ["TOKENFORGE_SECRET": strongSecret], timeout: .seconds(20))
+        let result = try CLIRunner.run(
+            arguments, environment: ["TOKENFORGE_SECRET": strongSecret], timeout: .seconds(20))
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
         #expect(result.signal == nil)
         #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
@@ -137,7 +142,8 @@ struct BoundsCommandTests {
         for size: UInt64 in [2_147_483_647, 10_000_000] {
             let started = Date()
             let result = try CLIRunner.run(
-                ["import", "--link-file", "-"], stdin: migrationLink(label: "a", batchSize: size), timeout: .seconds(20))
+                ["import", "--link-file", "-"], stdin: migrationLink(label: "a", batchSize: size), timeout: .seconds(20)
+            )
             #expect(result.status == 65)
             #expect(result.stderr.contains("the export claims \(size) codes, more than the 1000 TokenForge reads"))
             #expect(result.stderr.utf8.count < 500)
@@ -146,7 +152,8 @@ struct BoundsCommandTests {
     }
 
     @Test func missingCodesAreListedUpToTen() throws {
-        let result = try CLIRunner.run(["import", "--link-file", "-"], stdin: migrationLink(label: "a", batchSize: 1_000))
+        let result = try CLIRunner.run(
+            ["import", "--link-file", "-"], stdin: migrationLink(label: "a", batchSize: 1_000))
         #expect(result.status == 65)
         #expect(result.stderr.contains("code(s) 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 989 more were not given"))
     }
@@ -158,7 +165,8 @@ struct BoundsCommandTests {
         let result = try CLIRunner.run(["export-migration", file, "--links"])
         #expect(result.status == 65)
         #expect(result.stderr == "tokenforge: \(file) holds more than 10000 entries, the most TokenForge reads\n")
-        let fewer = try directory.file("fewer.uris", contents: String(repeating: "otpauth://totp/a?secret=1\n", count: 9_000))
+        let fewer = try directory.file(
+            "fewer.uris", contents: String(repeating: "otpauth://totp/a?secret=1\n", count: 9_000))
         let first = try CLIRunner.run(["export-migration", fewer, "--links"])
         #expect(first.status == 65)
         #expect(first.stderr.hasPrefix("tokenforge: \(fewer), line 1: "))
@@ -181,7 +189,8 @@ struct BoundsCommandTests {
         let long = "otpauth://totp/" + String(repeating: "a", count: 70_000) + "?secret=\(strongSecret)"
         let result = try CLIRunner.run(["import", "--link-file", "-"], stdin: "# export\n\(long)\n")
         #expect(result.status == 65)
-        #expect(result.stderr == "tokenforge: standard input, line 2: longer than 65536 bytes, the most TokenForge reads\n")
+        #expect(
+            result.stderr == "tokenforge: standard input, line 2: longer than 65536 bytes, the most TokenForge reads\n")
     }
 }
 
@@ -230,8 +239,8 @@ struct SecretPolicyCommandTests {
             warned.stderr
                 == "tokenforge: warning: \(shared) holds a secret but group or others may read it (mode 0644): chmod 600 \(shared)\n"
         )
-        let private_ = try directory.file("private.txt", contents: strongSecret, mode: 0o600)
-        #expect(try CLIRunner.run(["code", "--secret-file", private_]).stderr.isEmpty)
+        let privateFile = try directory.file("private.txt", contents: strongSecret, mode: 0o600)
+        #expect(try CLIRunner.run(["code", "--secret-file", privateFile]).stderr.isEmpty)
     }
 }
 
@@ -243,7 +252,8 @@ struct EscapingCommandTests {
         let result = try CLIRunner.run(["import", "--link-file", "-"], stdin: hostile)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "1\tACME:a\\u{1B}[2Jb\\u{D}c\\u{A}fake\ttotp\tSHA1\t6 digits\t30 s\n")
-        let link = try CLIRunner.run(["import", "--link-file", "-"], stdin: migrationLink(label: "x\u{1B}]0;pwned\u{7}"))
+        let link = try CLIRunner.run(
+            ["import", "--link-file", "-"], stdin: migrationLink(label: "x\u{1B}]0;pwned\u{7}"))
         #expect(link.stdout == "1\tx\\u{1B}]0;pwned\\u{7}\ttotp\tSHA1\t6 digits\t30 s\n")
     }
 

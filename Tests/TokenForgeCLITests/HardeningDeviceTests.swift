@@ -21,7 +21,8 @@ struct HardeningDeviceTests {
         )
         let mode = try FileManager.default.attributesOfItem(atPath: uri)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        let saved = try OTPAuthURI(parsing: String(contentsOfFile: uri, encoding: .utf8).trimmingCharacters(in: .newlines))
+        let saved = try OTPAuthURI(
+            parsing: String(contentsOfFile: uri, encoding: .utf8).trimmingCharacters(in: .newlines))
         try emulator.control("stall TFEMU0001 off")
         #expect(try emulator.tokenforge(["slots"]).stdout == "0\tTOTP SHA1 6 digits 30 s\tzoe\n")
         let code = try emulator.tokenforge(["code", "--slot", "0", "--at", "1700000000"])
@@ -52,7 +53,8 @@ struct HardeningDeviceTests {
         let emulator = try EmulatorHarness(count: 0, extraArguments: ["--nitrokey", "1"])
         let pin = ["TOKENFORGE_PIN": "12345678"]
         let result = try emulator.tokenforge(
-            ["program", "--uri-file", "-"], stdin: "otpauth://hotp/a?secret=\(Self.secret)&counter=18446744073709551615",
+            ["program", "--uri-file", "-"],
+            stdin: "otpauth://hotp/a?secret=\(Self.secret)&counter=18446744073709551615",
             environment: pin)
         #expect(result.status == 78, "\(result.stderr)")
         #expect(result.signal == nil)
@@ -89,7 +91,8 @@ struct HardeningDeviceTests {
         #expect(program.stdout.split(separator: "\n").count == 11)
         #expect(program.stdout.hasSuffix("slot 10 of token TFEMU0001: ACME:user11\n"))
         let chosen = try emulator.tokenforge(["program", "--link-file", links, "--accounts", "ACME:user11"])
-        #expect(chosen.stdout == "programmed and verified slot 11 of token TFEMU0001: ACME:user11\n", "\(chosen.stderr)")
+        #expect(
+            chosen.stdout == "programmed and verified slot 11 of token TFEMU0001: ACME:user11\n", "\(chosen.stderr)")
         let half = emulator.directory.path("half.txt")
         let firstLink = try String(contentsOfFile: links, encoding: .utf8).split(separator: "\n")[0]
         try Data((firstLink + "\n").utf8).write(to: URL(fileURLWithPath: half))
