@@ -96,6 +96,19 @@ struct SafeOutputTests {
         #expect(try String(contentsOfFile: input, encoding: .utf8) == uri)
     }
 
+    @Test func oneExistingNumberedImageStopsTheWholeExport() throws {
+        let directory = try TemporaryDirectory()
+        let uris = (1...11).map { "otpauth://totp/ACME:user\($0)?secret=\(strongSecret)" }.joined(separator: "\n")
+        let file = try directory.file("staff.uris", contents: uris + "\n")
+        let second = try directory.file("export-2.png", contents: "old")
+        let result = try CLIRunner.run(
+            ["export-migration", file, "--format", "png", "--output", directory.path("export.png")])
+        #expect(result.status == 80)
+        #expect(result.stderr.contains("\(second) already exists"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("export-1.png")))
+        #expect(try String(contentsOfFile: second, encoding: .utf8) == "old")
+    }
+
     @Test func importAndExportMigrationOutputsFollowThePolicy() throws {
         let directory = try TemporaryDirectory()
         let uris = try directory.file("staff.uris", contents: "otpauth://totp/ACME:zoe?secret=\(strongSecret)\n")

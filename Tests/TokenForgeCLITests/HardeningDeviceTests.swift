@@ -38,6 +38,20 @@ struct HardeningDeviceTests {
         #expect(try emulator.tokenforge(["slots"]).stdout == "no slot is in use\n")
     }
 
+    @Test func anExistingURIOutputIsRefusedBeforeTheTokenIsTouched() throws {
+        let emulator = try EmulatorHarness()
+        #expect(try emulator.tokenforge(["pin", "set"]).status == 0)
+        let existing = try emulator.directory.file("zoe.uri", contents: "keep\n")
+        let refused = try emulator.tokenforge(["program", "--generate", "--account", "zoe", "--uri-output", existing])
+        #expect(refused.status == 80, "\(refused.stderr)")
+        #expect(try emulator.tokenforge(["slots"]).stdout == "no slot is in use\n")
+        #expect(try String(contentsOfFile: existing, encoding: .utf8) == "keep\n")
+        let replaced = try emulator.tokenforge(
+            ["program", "--generate", "--account", "zoe", "--uri-output", existing, "--force-output"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try String(contentsOfFile: existing, encoding: .utf8).hasPrefix("otpauth://totp/zoe?secret="))
+    }
+
     @Test func aPeriodNoTokenCarriesIsRefusedBeforeWriting() throws {
         let emulator = try EmulatorHarness()
         #expect(try emulator.tokenforge(["pin", "set"]).status == 0)
