@@ -148,7 +148,7 @@ let package = Package(
             name: "TokenForgeCLI",
             dependencies: [
                 "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "TokenDrivers", "Discovery",
-                "Provisioning", "Issuance", "Demo", "DurableFiles",
+                "Provisioning", "Issuance", "Demo", "DurableFiles", "Exports",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -5,6 +5,7 @@ import OTPCore
 public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible {
     case notMigrationLink
     case missingData
+    case duplicateData
     case invalidBase64
     case invalidProtobuf
     case noAccounts
@@ -20,6 +21,7 @@ public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible 
     case inconsistentBatchSize(batchID: Int32, sizes: [Int])
     case conflictingBatch(index: Int)
     case missingBatches([Int], of: Int)
+    case tooManyBatches(Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible 
             "not a Google Authenticator export: it must start with otpauth-migration://offline?"
         case .missingData:
             "the export link has no data= parameter"
+        case .duplicateData:
+            "the export link has more than one data= parameter: it is ambiguous, export again"
         case .invalidBase64:
             "the export link's data is not Base64 (was the link cut short?)"
         case .invalidProtobuf:
@@ -57,12 +61,20 @@ public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible 
         case .conflictingBatch(let index):
             "two different codes claim to be code \(index + 1) of the same export"
         case .missingBatches(let missing, let size):
-            "the export has \(size) codes, but code(s) \(missing.map { String($0 + 1) }.joined(separator: ", ")) "
+            "the export has \(size) codes, but code(s) \(Self.listed(missing.map { $0 + 1 })) "
                 + "were not given: scan every code of the export"
+        case .tooManyBatches(let size, let limit):
+            "the export claims \(size) codes, more than the \(limit) TokenForge reads: the export is damaged"
         }
     }
 
+    /// The first numbers of `numbers`, then how many more there are.
+    private static func listed(_ numbers: [Int], shown: Int = 10) -> String {
+        let head = numbers.prefix(shown).map(String.init).joined(separator: ", ")
+        return numbers.count > shown ? head + " and \(numbers.count - shown) more" : head
+    }
+
     private static func clipped(_ text: String) -> String {
-        text.count <= 60 ? text : String(text.prefix(60)) + "…"
+        PrintableText.escaped(text.count <= 60 ? text : String(text.prefix(60)) + "…")
     }
 }

@@ -9,6 +9,8 @@ import SwiftProtobuf
 public struct MigrationPayload: Sendable, Equatable, CustomStringConvertible {
     /// Google Authenticator puts at most this many accounts in one QR code.
     public static let maximumAccountsPerBatch = 10
+    /// The most codes an export read or written may have (10,000 accounts at 10 per code).
+    public static let maximumBatchSize = 1_000
 
     public let accounts: [OTPAuthURI]
     /// How many QR codes the export has, 1 or more.
@@ -48,6 +50,7 @@ public struct MigrationPayload: Sendable, Equatable, CustomStringConvertible {
         }
         // Exports from before batching, and some other tools, leave the batch fields at 0.
         let size = message.batchSize == 0 ? 1 : Int(message.batchSize)
+        guard size <= Self.maximumBatchSize else { throw .tooManyBatches(size, limit: Self.maximumBatchSize) }
         let index = Int(message.batchIndex)
         guard size >= 1, (0..<size).contains(index) else { throw .invalidBatch(index: index, size: size) }
         self.accounts = accounts
@@ -98,6 +101,7 @@ public struct MigrationPayload: Sendable, Equatable, CustomStringConvertible {
             }
         }
         groups.append(current)
+        guard groups.count <= maximumBatchSize else { throw .tooManyBatches(groups.count, limit: maximumBatchSize) }
         var batches: [MigrationPayload] = []
         for (index, group) in groups.enumerated() {
             batches.append(

@@ -15,7 +15,9 @@ enum MigrationProtobuf {
             throw .notMigrationLink
         }
         let query = text.dropFirst(prefix.count)
-        let data = query.split(separator: "&").first { $0.hasPrefix("data=") }.map { $0.dropFirst("data=".count) }
+        let fields = query.split(separator: "&").filter { $0.hasPrefix("data=") }
+        guard fields.count <= 1 else { throw .duplicateData }
+        let data = fields.first.map { $0.dropFirst("data=".count) }
         guard let data, !data.isEmpty else { throw .missingData }
         guard let bytes = base64Decoded(data) else { throw .invalidBase64 }
         do {

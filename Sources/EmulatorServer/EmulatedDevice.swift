@@ -24,10 +24,27 @@ extension EmulatedDevice {
 
 /// The RTC of an emulated token: the host clock plus a drift the CONTROL `clock` command sets.
 public final class DriftingClock: DeviceClock, @unchecked Sendable {
+    /// The largest drift a `clock` command may add at once: about 31,700 years either way.
+    public static let maximumAdjustment: Int64 = 1_000_000_000_000
+
     private let base = SystemDeviceClock()
     public var drift: Int64 = 0
     public init() {}
-    public var seconds: Int64 { base.seconds + drift }
+    /// The host clock plus the drift, held at the ends of `Int64` rather than wrapping.
+    public var seconds: Int64 { base.seconds.addingClamped(drift) }
+
+    /// Adds `seconds` to the drift, refusing a step larger than `maximumAdjustment`.
+    public func adjust(by seconds: Int64) throws(EmulatorError) {
+        drift = drift.addingClamped(try Self.checkedAdjustment(seconds))
+    }
+
+    /// `seconds` when it is within `maximumAdjustment` of 0.
+    public static func checkedAdjustment(_ seconds: Int64) throws(EmulatorError) -> Int64 {
+        guard seconds.magnitude <= UInt64(maximumAdjustment) else {
+            throw EmulatorError("clock: SECONDS must be within ±\(maximumAdjustment)")
+        }
+        return seconds
+    }
     public var milliseconds: UInt64 { base.milliseconds }
 }
 
@@ -82,13 +99,26 @@ public final class SpecTokenDevice: EmulatedDevice {
         case "stall":
             guard words.count > 2, ["on", "off"].contains(words[2]) else { throw EmulatorError("stall SERIAL on|off") }
             token.faults.stalled = words[2] == "on"
+        case "stall-after":
+            guard words.count > 2, let command = TokenCommand.allCases.first(where: { $0.name == words[2] }) else {
+                throw EmulatorError("stall-after SERIAL COMMAND (a firmware-spec §5 name such as PUT_SLOT)")
+            }
+            token.faults.stallAfter = command
         case "power-cut": token.cutPower(afterFlashSteps: try count(2))
         case "clock":
             guard words.count > 2, let seconds = Int64(words[2]) else { throw EmulatorError("clock SERIAL SECONDS") }
-            clock.drift += seconds
+            try clock.adjust(by: seconds)
         default:
             throw EmulatorError("unknown control command \(words.first ?? "")")
         }
         return "ok"
+    }
+}
+
+extension Int64 {
+    /// `self + other`, held at `Int64.min` or `Int64.max` instead of overflowing.
+    func addingClamped(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

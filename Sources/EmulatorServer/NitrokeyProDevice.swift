@@ -73,7 +73,7 @@ public final class NitrokeyProDevice: EmulatedDevice {
             pro.latency = latency
         case "clock":
             guard words.count > 2, let seconds = Int64(words[2]) else { throw EmulatorError("clock SERIAL SECONDS") }
-            pro.adjustClock(by: seconds)
+            pro.adjustClock(by: try DriftingClock.checkedAdjustment(seconds))
         default:
             throw EmulatorError("unknown control command \(words.first ?? "")")
         }

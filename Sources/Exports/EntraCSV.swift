@@ -5,7 +5,7 @@ import OTPCore
 /// 128 characters. Each token is then activated by entering one code.
 ///
 /// Lines end in CRLF and fields are quoted as RFC 4180 says; manufacturer and model are empty when
-/// the record has none.
+/// the record has none. A field a spreadsheet would read as a formula starts with an apostrophe.
 public enum EntraCSV {
     /// The required header line, exactly as Entra ID expects it.
     public static let header = "upn,serial number,secret key,time interval,manufacturer,model"
@@ -35,7 +35,7 @@ public enum EntraCSV {
             let fields = [
                 record.username, record.serial, secret, String(period), record.manufacturer ?? "", record.model ?? "",
             ]
-            text += fields.map(quoted).joined(separator: ",") + "\r\n"
+            text += fields.map { quoted(CSVCell.neutralised($0)) }.joined(separator: ",") + "\r\n"
         }
         return text
     }

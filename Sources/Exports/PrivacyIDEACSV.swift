@@ -7,7 +7,8 @@ import OTPCore
 ///
 /// The importer splits on every comma without quoting, skips lines starting with `#`, and infers
 /// the hash from the seed: 64 hex digits mean SHA256, 128 mean SHA512, anything else SHA1. Records
-/// it would misread are refused, naming the user; the PSKC export carries them faithfully.
+/// it would misread are refused, naming the user; the PSKC export carries them faithfully. A field
+/// a spreadsheet would read as a formula (`=1+1`) starts with an apostrophe.
 public enum PrivacyIDEACSV {
     /// The first line, which makes the importer read the user columns.
     public static let versionLine = "# version: 2"
@@ -45,7 +46,7 @@ public enum PrivacyIDEACSV {
                 username, resolver, realm, record.serial, record.secret.hexEncodedString(), type,
                 String(record.digits), last,
             ]
-            text += fields.joined(separator: ", ") + "\n"
+            text += fields.map(CSVCell.neutralised).joined(separator: ", ") + "\n"
         }
         return text
     }

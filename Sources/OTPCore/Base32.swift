@@ -3,6 +3,8 @@ public enum Base32Error: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCharacter(Character, offset: Int)
     case misplacedPadding(offset: Int)
     case invalidLength(Int)
+    /// The last character sets bits no byte uses, so other texts decode to the same bytes.
+    case nonCanonical(Character, offset: Int)
     case empty
 
     public var description: String {
@@ -13,6 +15,8 @@ public enum Base32Error: Error, Equatable, Sendable, CustomStringConvertible {
             "Base32 padding '=' at offset \(offset) is followed by data"
         case .invalidLength(let count):
             "Base32 text of \(count) characters cannot be whole bytes (a valid length leaves 0, 2, 4, 5 or 7 over a multiple of 8)"
+        case .nonCanonical(let character, let offset):
+            "Base32 character \(Self.quoted(character)) at offset \(offset) sets bits that no byte uses: the text is not canonical (was it mistyped or cut short?)"
         case .empty:
             "Base32 text is empty"
         }
@@ -27,7 +31,8 @@ public enum Base32Error: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Base32 without padding on output; lenient on input as authenticator apps are.
+/// Base32 without padding on output; on input lenient about case, spaces, hyphens and padding as
+/// authenticator apps are, but canonical only: one text for one secret (RFC 4648 §3.5).
 public enum Base32 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
@@ -68,6 +73,7 @@ public enum Base32 {
         var bits = 0
         var symbols = 0
         var paddingOffset: Int?
+        var last: (character: Character, offset: Int)?
         for (offset, character) in text.enumerated() {
             if character == " " || character == "-" { continue }
             if character == "=" {
@@ -81,6 +87,7 @@ public enum Base32 {
             buffer = (buffer << 5) | UInt32(decodeTable[Int(ascii)])
             bits += 5
             symbols += 1
+            last = (character, offset)
             if bits >= 8 {
                 bits -= 8
                 output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
@@ -88,6 +95,9 @@ public enum Base32 {
         }
         guard symbols > 0 else { throw .empty }
         guard [0, 2, 4, 5, 7].contains(symbols % 8) else { throw .invalidLength(symbols) }
+        if let last, buffer & ((1 << UInt32(bits)) - 1) != 0 {
+            throw .nonCanonical(last.character, offset: last.offset)
+        }
         return output
     }
 }

@@ -87,13 +87,16 @@ private enum KeyedMAC: Sendable {
 }
 
 extension HOTPGenerator {
+    /// The longest look-ahead checked: a longer (or negative) one is clamped to 0...this.
+    public static let maximumLookAhead = 1_000
+
     /// The first counter in `counter...counter + lookAhead` whose code is `code` (RFC 4226 §7.4
-    /// resynchronisation); every counter in the range is compared in constant time.
+    /// resynchronisation), stopping at the last counter; every counter in the range is compared
+    /// in constant time.
     public func match(_ code: String, from counter: UInt64, lookAhead: Int) -> UInt64? {
-        precondition(lookAhead >= 0, "the look-ahead is a number of counters")
         guard let candidate = numericValue(of: code) else { return nil }
         var matched: UInt64?
-        for offset in 0...UInt64(lookAhead) {
+        for offset in 0...UInt64(min(max(lookAhead, 0), Self.maximumLookAhead)) {
             let (next, overflow) = counter.addingReportingOverflow(offset)
             guard !overflow else { break }
             if constantTimeEqual(numericCode(counter: next), candidate), matched == nil {

@@ -59,6 +59,6 @@ public enum OTPAuthURIError: Error, Equatable, Sendable, CustomStringConvertible
 
     /// Keeps user-facing echoes of input short.
     private static func clipped(_ text: String) -> String {
-        text.count <= 40 ? text : String(text.prefix(40)) + "…"
+        PrintableText.escaped(text.count <= 40 ? text : String(text.prefix(40)) + "…")
     }
 }

@@ -17,8 +17,7 @@ public struct TOTPGenerator: Sendable {
 
     /// The time step T containing `time` (RFC 6238 §4.2).
     public func step(at time: Int64) throws(OTPParameterError) -> UInt64 {
-        guard time >= t0 else { throw .timeBeforeEpoch(time: time, t0: t0) }
-        return UInt64(time - t0) / UInt64(period)
+        try elapsed(at: time) / UInt64(period)
     }
 
     /// The code valid at `time` (Unix seconds).
@@ -33,7 +32,19 @@ public struct TOTPGenerator: Sendable {
 
     /// Seconds from `time` until the code changes.
     public func secondsRemaining(at time: Int64) throws(OTPParameterError) -> Int {
+        period - Int(try elapsed(at: time) % UInt64(period))
+    }
+
+    /// The first and last second the code at `time` is valid, clamped to what `Int64` holds.
+    public func validity(at time: Int64) throws(OTPParameterError) -> ClosedRange<Int64> {
+        let start = time - Int64(try elapsed(at: time) % UInt64(period))
+        let (end, overflow) = start.addingReportingOverflow(Int64(period) - 1)
+        return start...(overflow ? Int64.max : end)
+    }
+
+    /// Seconds from T0 to `time`; every difference of two `Int64` with `time >= t0` fits a `UInt64`.
+    private func elapsed(at time: Int64) throws(OTPParameterError) -> UInt64 {
         guard time >= t0 else { throw .timeBeforeEpoch(time: time, t0: t0) }
-        return period - Int(UInt64(time - t0) % UInt64(period))
+        return UInt64(bitPattern: time &- t0)
     }
 }

@@ -49,10 +49,31 @@ public struct SlotProgrammer {
         try capabilities.check(configuration, secretBytes: secret.byteCount)
         let slot = try driver.chooseSlot(requested, for: configuration.kind, overwrite: options.overwrite)
         let drift = try driver.synchroniseClock(to: now)
-        let written = try driver.writeSlot(
-            slot, secret: secret, configuration: configuration, overwrite: options.overwrite,
-            policy: SeedImportPolicy(
-                allowTestTokens: options.allowTestTokens, allowPlainImport: options.allowPlainImport))
+        do throws(TokenError) {
+            let written = try driver.writeSlot(
+                slot, secret: secret, configuration: configuration, overwrite: options.overwrite,
+                policy: SeedImportPolicy(
+                    allowTestTokens: options.allowTestTokens, allowPlainImport: options.allowPlainImport))
+            return try verify(written, secret: secret, configuration: configuration, drift: drift, now: now)
+        } catch {
+            throw Self.afterWrite(error, slot: slot)
+        }
+    }
+
+    /// A lost answer once the write was sent leaves the slot's content unknown: said so, never
+    /// reported as the token being merely unreachable.
+    static func afterWrite(_ error: TokenError, slot: SlotIndex) -> TokenError {
+        switch error {
+        case .timedOut, .disconnected, .transport, .protocolViolation: .writeUnconfirmed(slot, detail: "\(error)")
+        default: error
+        }
+    }
+
+    /// Reads `written` back: the token's code must equal the host's.
+    private func verify(
+        _ written: WrittenSlot, secret: Secret, configuration: SlotConfiguration, drift: Int64?, now: Int64
+    ) throws(TokenError) -> Result {
+        let capabilities = try driver.capabilities()
         let used = written.slot
 
         let generator: HOTPGenerator
@@ -83,7 +104,7 @@ public struct SlotProgrammer {
             guard answer.counter == counter, answer.code == generator.code(counter: counter) else {
                 throw .slotNotVerified(used)
             }
-            nextCounter = counter + 1
+            nextCounter = counter.addingReportingOverflow(1).overflow ? nil : counter + 1
         }
         return Result(
             slot: used, clockDriftBeforeSync: drift, encrypted: written.encrypted, nextCounter: nextCounter,
@@ -92,7 +113,15 @@ public struct SlotProgrammer {
 
     /// Writes `uri`'s account into `slot` (nil: the first free one) and verifies it at `now`.
     public func program(_ uri: OTPAuthURI, slot: SlotIndex?, now: Int64) throws(TokenError) -> Result {
-        try program(uri.secret, configuration: SlotConfiguration(uri), slot: slot, now: now)
+        try Self.checkCarried(uri)
+        return try program(uri.secret, configuration: SlotConfiguration(uri), slot: slot, now: now)
+    }
+
+    /// Refuses a period no slot configuration can carry, before it would be cut to fit.
+    static func checkCarried(_ uri: OTPAuthURI) throws(TokenError) {
+        if case .totp(let period) = uri.kind, UInt32(exactly: period) == nil {
+            throw .unsupported("a TOTP period of \(period) s cannot be programmed: tokens take at most \(UInt32.max) s")
+        }
     }
 
     /// Programs each account into the first free slot and verifies it, in order; names longer
@@ -102,6 +131,7 @@ public struct SlotProgrammer {
     ) throws(TokenError) -> [Result] {
         let nameBytes = try driver.capabilities().nameBytes
         var results: [Result] = []
+        for uri in accounts { try Self.checkCarried(uri) }
         for uri in accounts {
             let result = try program(
                 uri.secret, configuration: SlotConfiguration(uri, truncatingNamesTo: nameBytes), slot: nil, now: now())

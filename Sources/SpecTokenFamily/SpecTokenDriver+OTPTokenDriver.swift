@@ -84,7 +84,7 @@ extension SpecTokenDriver: OTPTokenDriver {
 
     /// Reads the clock first: one right to the second is left alone, every SET_TIME being a flash write.
     public func synchroniseClock(to now: Int64) throws(TokenError) -> Int64? {
-        let drift = try time().map { Int64($0) - now }
+        let drift = try time().map { Int64(clamping: $0).subtractingReportingOverflow(now).partialValue }
         if drift != 0 { try setTime(UInt64(now)) }
         return drift
     }

@@ -54,11 +54,14 @@ extension OTPTokenDriver {
 
 /// How a driver talks: how long it waits for each answer, and the clock it waits by.
 public struct DriverSettings {
+    /// The longest wait for one answer: 10 minutes; longer (and negative) waits are clamped.
+    public static let maximumTimeoutMilliseconds = 600_000
+
     public var timeoutMilliseconds: Int
     public var clock: any TransportClock
 
     public init(timeoutMilliseconds: Int = 2_000, clock: any TransportClock = SystemTransportClock()) {
-        self.timeoutMilliseconds = timeoutMilliseconds
+        self.timeoutMilliseconds = min(max(timeoutMilliseconds, 0), Self.maximumTimeoutMilliseconds)
         self.clock = clock
     }
 }

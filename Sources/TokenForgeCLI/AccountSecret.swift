@@ -7,7 +7,7 @@ enum AccountSecret {
     /// The Base32 secret in `file` ("-" for standard input) or, without a file, in
     /// TOKENFORGE_SECRET; nil when neither is given.
     static func existing(
-        file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+        file: String?, allowingWeak: Bool, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Secret? {
         let text: String
         let origin: String
@@ -20,16 +20,21 @@ enum AccountSecret {
         } else {
             return nil
         }
+        let secret: Secret
         do {
-            return try Secret(base32: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            secret = try Secret(base32: text.trimmingCharacters(in: .whitespacesAndNewlines))
         } catch {
             throw CLIFailure.badInput("\(origin): \(error)")
         }
+        try SecretStrength.check(byteCount: secret.byteCount, label: nil, allowingWeak: allowingWeak)
+        return secret
     }
 
     /// The given secret, or a new one of `byteCount` bytes; `generated` tells which.
-    static func existingOrNew(file: String?, byteCount: Int) throws -> (secret: Secret, generated: Bool) {
-        if let secret = try existing(file: file) { return (secret, false) }
+    static func existingOrNew(file: String?, byteCount: Int, allowingWeak: Bool) throws -> (
+        secret: Secret, generated: Bool
+    ) {
+        if let secret = try existing(file: file, allowingWeak: allowingWeak) { return (secret, false) }
         return (Secret.random(byteCount: byteCount), true)
     }
 }

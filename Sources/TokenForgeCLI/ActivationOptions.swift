@@ -27,11 +27,11 @@ struct AppOptions: ParsableArguments {
         let issues = app.issues(with: account)
         guard !issues.isEmpty else { return }
         let error = AppCompatibilityError.incompatible(app: app, issues: issues)
+        let label = PrintableText.escaped(account.label)
         guard allowIncompatible else {
-            throw CLIFailure(
-                status: .refused, message: "\(account.label) is \(error); --allow-incompatible overrides this")
+            throw CLIFailure(status: .refused, message: "\(label) is \(error); --allow-incompatible overrides this")
         }
-        FileHandle.standardError.write(Data("tokenforge: warning: \(account.label) is \(error)\n".utf8))
+        FileHandle.standardError.write(Data("tokenforge: warning: \(label) is \(error)\n".utf8))
     }
 }
 
@@ -75,8 +75,8 @@ struct QRImageOptions: ParsableArguments {
         }
     }
 
-    /// Draws `code` and writes it to `path` (or --output, or standard output).
-    func emit(_ code: QRCode, to path: String? = nil) throws {
+    /// Draws `code` and writes it to `path` (or --output, or standard output), an output of `outputs`.
+    func emit(_ code: QRCode, to path: String? = nil, outputs: CommandOutputs) throws {
         let bytes: [UInt8]
         do { bytes = try rendering.render(code) } catch let error as QRCodeError {
             throw CLIFailure.badInput("\(error)")
@@ -85,11 +85,7 @@ struct QRImageOptions: ParsableArguments {
             FileHandle.standardOutput.write(Data(bytes))
             return
         }
-        do {
-            try SecretOutput.write(Array(bytes), to: path)
-        } catch {
-            throw CLIFailure(status: .cannotWrite, message: "\(error)")
-        }
+        try outputs.write(bytes, to: path)
     }
 
     /// Encodes `text`, reporting a text too long for a QR code as bad input.

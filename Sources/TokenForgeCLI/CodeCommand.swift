@@ -45,9 +45,11 @@ struct CodeCommand: ParsableCommand {
             do {
                 let step = try generator.step(at: time)
                 let remaining = try generator.secondsRemaining(at: time)
+                let validity = try generator.validity(at: time)
                 output = Output(
                     code: generator.code(step: step), type: "totp", step: step, secondsRemaining: remaining,
-                    validFrom: time + Int64(remaining) - Int64(generator.period), validUntil: time + Int64(remaining),
+                    validFrom: validity.lowerBound,
+                    validUntil: validity.upperBound == .max ? .max : validity.upperBound + 1,
                     counter: nil)
             } catch {
                 throw CLIFailure.badInput("--at: \(error)")

@@ -6,8 +6,15 @@ import OTPCore
 struct CredentialOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "An otpauth:// URI. It holds the secret: prefer --uri-file or TOKENFORGE_URI.", valueName: "URI"))
+            "An otpauth:// URI; it holds the secret, so it needs --insecure-argv: prefer --uri-file or TOKENFORGE_URI.",
+            valueName: "URI"))
     var uri: String?
+
+    @Flag(help: "Accept --uri on the command line, where other users of this computer can read it.")
+    var insecureArgv = false
+
+    @Flag(help: "Accept a secret shorter than 16 bytes (RFC 4226 §4 asks for at least 16).")
+    var allowWeakSecret = false
 
     @Option(help: ArgumentHelp("Read the otpauth:// URI from FILE (\"-\" for standard input).", valueName: "FILE"))
     var uriFile: String?
@@ -21,7 +28,9 @@ struct CredentialOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With a bare secret: code length, 6 to 10 (default 6).", valueName: "N"))
     var digits: Int?
 
-    @Option(help: ArgumentHelp("With a bare secret: TOTP period in seconds (default 30).", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "With a bare secret: TOTP period in seconds, 1 to 86400 (default 30).", valueName: "SECONDS"))
     var period: Int?
 
     @Option(
@@ -31,6 +40,11 @@ struct CredentialOptions: ParsableArguments {
     var counter: UInt64?
 
     func validate() throws {
+        if uri != nil, !insecureArgv {
+            throw ValidationError(
+                "--uri puts the secret on the command line, where other users can read it: use --uri-file FILE (\"-\" for standard input) or TOKENFORGE_URI, or pass --insecure-argv."
+            )
+        }
         let sources = [uri, uriFile, secretFile].compactMap { $0 }
         if sources.count > 1 {
             throw ValidationError("Give one of --uri, --uri-file and --secret-file.")
@@ -41,10 +55,18 @@ struct CredentialOptions: ParsableArguments {
         if counter != nil, period != nil {
             throw ValidationError("--counter (HOTP) and --period (TOTP) exclude each other.")
         }
+        try OTPOptionBounds.check(digits: digits, period: period)
     }
 
-    /// The credential from the options, else from TOKENFORGE_URI or TOKENFORGE_SECRET.
+    /// The credential from the options, else from TOKENFORGE_URI or TOKENFORGE_SECRET; a weak
+    /// secret is refused unless --allow-weak-secret.
     func credential(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OTPAuthURI {
+        let uri = try anyCredential(environment: environment)
+        try SecretStrength.check(uri, allowingWeak: allowWeakSecret)
+        return uri
+    }
+
+    private func anyCredential(environment: [String: String]) throws -> OTPAuthURI {
         if let uri { return try parseURI(uri, origin: "--uri") }
         if let uriFile { return try parseURI(try SecretInput.read(uriFile), origin: SecretInput.name(uriFile)) }
         if let secretFile {
@@ -112,5 +134,40 @@ enum OTPParameters {
         } catch {
             throw CLIFailure.badInput("\(error)")
         }
+    }
+}
+
+/// The documented ranges of the numeric OTP options, refused as usage errors.
+enum OTPOptionBounds {
+    /// The longest TOTP period an option takes: one day.
+    static let maximumPeriod = 86_400
+
+    static func check(digits: Int?, period: Int?) throws {
+        if let digits, !HOTPGenerator.supportedDigits.contains(digits) {
+            throw ValidationError("--digits must be 6 to 10.")
+        }
+        if let period, !(1...maximumPeriod).contains(period) {
+            throw ValidationError("--period must be 1 to \(maximumPeriod) seconds.")
+        }
+    }
+}
+
+/// The shortest secret accepted without `--allow-weak-secret`: 16 bytes (RFC 4226 §4, 128 bits).
+enum SecretStrength {
+    static let minimumBytes = 16
+
+    /// Refuses `uri` when its secret is shorter than `minimumBytes`, unless allowed.
+    static func check(_ uri: OTPAuthURI, allowingWeak: Bool) throws {
+        try check(byteCount: uri.secret.byteCount, label: uri.label, allowingWeak: allowingWeak)
+    }
+
+    static func check(byteCount: Int, label: String?, allowingWeak: Bool) throws {
+        guard byteCount < minimumBytes, !allowingWeak else { return }
+        let subject = label.map { "the secret of \(PrintableText.escaped($0))" } ?? "the secret"
+        throw CLIFailure(
+            status: .refused,
+            message:
+                "\(subject) has \(byteCount) byte(s), fewer than the \(minimumBytes) RFC 4226 §4 asks for: use a new secret, or pass --allow-weak-secret"
+        )
     }
 }

@@ -37,9 +37,9 @@ struct DevicesCommand: ParsableCommand {
         if json { return try JSONOutput.print(listed) }
         if listed.isEmpty { print(all ? "no HID devices" : "no supported token is connected") }
         for device in listed {
-            print(
-                "\(device.serial)\t\(device.vendorID):\(device.productID)\t\(device.family ?? "unsupported")\t\(device.path)"
-            )
+            let serial = PrintableText.escaped(device.serial)
+            let path = PrintableText.escaped(device.path)
+            print("\(serial)\t\(device.vendorID):\(device.productID)\t\(device.family ?? "unsupported")\t\(path)")
         }
     }
 }
@@ -75,7 +75,9 @@ struct InfoCommand: ParsableCommand {
         let output = Output(
             serial: info.serial, family: info.family, firmware: info.firmware, slots: info.slotCount,
             freeSlots: info.freeSlots, algorithms: info.algorithms.map(\.rawValue), time: info.time,
-            clockDriftSeconds: info.time.map { Int64($0) - now }, clockReadable: capabilities.readableClock,
+            clockDriftSeconds: info.time.map {
+                Int64(clamping: $0).subtractingReportingOverflow(now).partialValue
+            }, clockReadable: capabilities.readableClock,
             pinSet: info.pinSet, pinRetries: info.pinRetries, userPinRetries: info.userPINRetries,
             encryptedSeedImport: info.encryptedSeedImport)
         if json { return try JSONOutput.print(output) }
@@ -85,9 +87,9 @@ struct InfoCommand: ParsableCommand {
         let pinState =
             output.userPinRetries.map { "admin PIN \(output.pinRetries) tries left, user PIN \($0) tries left" }
             ?? (output.pinSet ? "set, \(output.pinRetries) tries left" : "not set (tokenforge pin set)")
-        print("serial:      \(output.serial)")
+        print("serial:      \(PrintableText.escaped(output.serial))")
         print("family:      \(output.family)")
-        print("firmware:    \(output.firmware)")
+        print("firmware:    \(PrintableText.escaped(output.firmware))")
         print("slots:       \(output.slots - output.freeSlots) used, \(output.freeSlots) free")
         print("algorithms:  \(output.algorithms.joined(separator: ", "))")
         print("clock:       \(clock)")
@@ -140,7 +142,7 @@ struct SlotsCommand: ParsableCommand {
         if output.isEmpty { print("no slot is in use") }
         for slot in output {
             let timing = slot.period.map { "\($0) s" } ?? "counter \(slot.counter!)"
-            let label = slot.issuer.isEmpty ? slot.account : "\(slot.issuer):\(slot.account)"
+            let label = PrintableText.escaped(slot.issuer.isEmpty ? slot.account : "\(slot.issuer):\(slot.account)")
             print("\(slot.slot)\t\(slot.type.uppercased()) \(slot.algorithm) \(slot.digits) digits \(timing)\t\(label)")
         }
     }
@@ -221,9 +223,10 @@ struct ResetCommand: ParsableCommand {
         let driver = try device.openDriver()
         let (serial, capabilities) = try withDriver { (try driver.serialNumber(), try driver.capabilities()) }
         if !yes {
+            let shown = PrintableText.escaped(serial)
             let erased =
                 capabilities.alwaysHasPIN
-                ? "every slot of token \(serial) and resets its PINs" : "every slot and the PIN of token \(serial)"
+                ? "every slot of token \(shown) and resets its PINs" : "every slot and the PIN of token \(shown)"
             print("This erases \(erased). Type its serial to confirm: ", terminator: "")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == serial else {
                 throw CLIFailure(status: .refused, message: "not confirmed: nothing was erased")
@@ -231,9 +234,9 @@ struct ResetCommand: ParsableCommand {
         }
         try withDriver { try TokenMaintenance(driver: driver).factoryReset { try pin.pin(prompt: "Admin PIN: ") } }
         if let factoryPIN = capabilities.pinRule.factoryDefault {
-            print("token \(serial) reset: no slots; PINs back to the factory defaults (\(capabilities.pinRule.name) \(factoryPIN))")
+            print("token \(PrintableText.escaped(serial)) reset: no slots; PINs back to the factory defaults (\(capabilities.pinRule.name) \(factoryPIN))")
         } else {
-            print("token \(serial) reset: no slots, no PIN")
+            print("token \(PrintableText.escaped(serial)) reset: no slots, no PIN")
         }
     }
 }

@@ -13,7 +13,7 @@ struct DeviceOptions: ParsableArguments {
             valueName: "PATH|SERIAL"))
     var device: String?
 
-    @Option(help: ArgumentHelp("How long to wait for each answer.", valueName: "MILLISECONDS"))
+    @Option(help: ArgumentHelp("How long to wait for each answer, 1 to 600000.", valueName: "MILLISECONDS"))
     var timeout = 3_000
 
     @Flag(
@@ -21,6 +21,12 @@ struct DeviceOptions: ParsableArguments {
             "Accept tokens signed with the public test manufacturer key (virtual and development tokens; also TOKENFORGE_ALLOW_TEST_TOKENS=1)."
     )
     var allowTestTokens = false
+
+    func validate() throws {
+        guard (1...DriverSettings.maximumTimeoutMilliseconds).contains(timeout) else {
+            throw ValidationError("--timeout must be 1 to \(DriverSettings.maximumTimeoutMilliseconds) milliseconds.")
+        }
+    }
 
     var testTokensAllowed: Bool {
         allowTestTokens || ProcessInfo.processInfo.environment["TOKENFORGE_ALLOW_TEST_TOKENS"] == "1"
@@ -53,6 +59,7 @@ extension CLIFailure {
             case .timedOut, .transport, .protocolViolation: .deviceIO
             case .pin: .pin
             case .verificationFailed: .verificationFailed
+            case .writeUnconfirmed: .slotMayBeWritten
             case .slot, .unsupported, .refused, .untrusted: .refused
             }
         self.init(status: status, message: "\(error)")

@@ -13,6 +13,8 @@ enum ExitStatus: Int32, CaseIterable {
     case pin = 77
     case refused = 78
     case registerDamaged = 79
+    case outputExists = 80
+    case slotMayBeWritten = 81
     case incomplete = 82
 
     var meaning: String {
@@ -30,6 +32,10 @@ enum ExitStatus: Int32, CaseIterable {
         case .pin: "wrong, blocked, missing or unverified PIN"
         case .refused: "the token, TokenForge's policy or the user's state refused it (revoked, locked, last admin, …)"
         case .registerDamaged: "the register is damaged: a stored value is unknown, of the wrong type or out of range"
+        case .outputExists:
+            "an output path already exists (--force replaces a regular file, never a link, device or FIFO)"
+        case .slotMayBeWritten:
+            "the token's answer was lost after a slot write: the slot may have been written (check with slots, code --slot)"
         case .incomplete: "the run finished but left users pending (their token was not inserted): run it again for them"
         }
     }

@@ -26,6 +26,9 @@ struct ExportMigrationCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Accounts per code, 1 to 10.", valueName: "N"))
     var accountsPerCode = MigrationPayload.maximumAccountsPerBatch
     @Flag(help: "Print or write the otpauth-migration:// links instead of QR codes.") var links = false
+    @Flag(help: "Accept secrets shorter than 16 bytes (RFC 4226 §4 asks for at least 16).")
+    var allowWeakSecret = false
+    @Flag(help: "Replace existing regular files at the outputs (never a link, device or FIFO).") var force = false
     @OptionGroup var app: AppOptions
     @OptionGroup var image: QRImageOptions
 
@@ -37,17 +40,12 @@ struct ExportMigrationCommand: ParsableCommand {
 
     func run() throws {
         var payloads: [ActivationPayload] = []
-        for file in files {
-            let lines = try SecretInput.read(file).split(whereSeparator: \.isNewline)
-            for line in lines.map({ $0.trimmingCharacters(in: .whitespaces) })
-            where !line.isEmpty && !line.hasPrefix("#") {
-                do { payloads.append(try ActivationPayload(text: line)) } catch {
-                    throw CLIFailure.badInput("\(SecretInput.name(file)): \(error)")
-                }
-            }
-        }
+        for file in files { payloads += try AccountLines.payloads(file) }
         let accounts = try ImportCommand.accounts(in: payloads, allowingIncompleteExports: false)
-        for account in accounts { try app.check(account) }
+        for account in accounts {
+            try SecretStrength.check(account, allowingWeak: allowWeakSecret)
+            try app.check(account)
+        }
         let batches: [MigrationPayload]
         do {
             batches = try MigrationPayload.batches(
@@ -56,41 +54,44 @@ struct ExportMigrationCommand: ParsableCommand {
         } catch {
             throw CLIFailure.badInput("\(error)")
         }
+        var outputs = CommandOutputs(force: force, inputs: files)
         if links {
-            try writeLinks(batches)
+            try outputs.add(image.output)
+            try writeLinks(batches, outputs: outputs)
             return
         }
         let codes = try batches.map { try image.qrCode(encoding: $0.link) }
+        if let output = image.output, output != "-" {
+            for batch in batches {
+                try outputs.add(batches.count == 1 ? output : Self.numbered(output, batch.batchIndex + 1))
+            }
+        }
         if image.output == "-", image.format == .png, codes.count > 1 {
             throw CLIFailure.usage(
                 "the export needs \(codes.count) PNG images: give --output FILE, not standard output")
         }
         for (batch, code) in zip(batches, codes) {
             let heading =
-                "code \(batch.batchIndex + 1) of \(batch.batchSize): \(batch.accounts.map(\.label).joined(separator: ", "))"
+                "code \(batch.batchIndex + 1) of \(batch.batchSize): \(batch.accounts.map { PrintableText.escaped($0.label) }.joined(separator: ", "))"
             guard let output = image.output, output != "-" else {
                 if image.format == .terminal { print(heading) }
-                try image.emit(code)
+                try image.emit(code, outputs: outputs)
                 continue
             }
             let path = batches.count == 1 ? output : Self.numbered(output, batch.batchIndex + 1)
-            try image.emit(code, to: path)
-            print("wrote \(heading) to \(path)")
+            try image.emit(code, to: path, outputs: outputs)
+            print("wrote \(heading) to \(PrintableText.escaped(path))")
         }
     }
 
-    private func writeLinks(_ batches: [MigrationPayload]) throws {
+    private func writeLinks(_ batches: [MigrationPayload], outputs: CommandOutputs) throws {
         let text = batches.map { $0.link + "\n" }.joined()
         guard let output = image.output, output != "-" else {
             print(text, terminator: "")
             return
         }
-        do {
-            try SecretOutput.write(Array(text.utf8), to: output)
-        } catch {
-            throw CLIFailure(status: .cannotWrite, message: "\(error)")
-        }
-        print("wrote \(batches.count) link(s) to \(output)")
+        try outputs.write(Array(text.utf8), to: output)
+        print("wrote \(batches.count) link(s) to \(PrintableText.escaped(output))")
     }
 
     /// `export.png` → `export-2.png`.

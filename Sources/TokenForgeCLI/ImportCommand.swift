@@ -27,10 +27,13 @@ struct ImportCommand: ParsableCommand {
     var link: [String] = []
     @Option(help: ArgumentHelp("Read links from FILE, one per line (\"-\" for standard input).", valueName: "FILE"))
     var linkFile: String?
+    @Flag(help: "Accept --link on the command line, where other users of this computer can read it.")
+    var insecureArgv = false
     @Flag(help: "Accept an export with codes missing (their accounts are left out).") var partial = false
     @Flag(help: "Print the accounts' otpauth URIs, secrets included.") var showSecrets = false
     @Option(help: ArgumentHelp("Write the otpauth URIs to FILE (mode 0600, atomic).", valueName: "FILE"))
     var output: String?
+    @Flag(help: "Replace an existing regular file at --output (never a link, device or FIFO).") var force = false
     @Flag(help: "Print a JSON array instead of text.") var json = false
 
     struct Output: Encodable {
@@ -50,31 +53,28 @@ struct ImportCommand: ParsableCommand {
         if images.isEmpty, link.isEmpty, linkFile == nil {
             throw ValidationError("Give PNG images, --link-file FILE (\"-\" for standard input) or --link.")
         }
+        if !link.isEmpty, !insecureArgv {
+            throw ValidationError(
+                "--link puts secrets on the command line, where other users can read them: use --link-file FILE (\"-\" for standard input), or pass --insecure-argv."
+            )
+        }
     }
 
     func run() throws {
+        var outputs = CommandOutputs(force: force, inputs: images + [linkFile])
+        try outputs.add(output)
         var payloads: [ActivationPayload] = []
         for path in images { payloads += try Self.payloads(inImage: path) }
-        var texts = link.map { (text: $0, origin: "--link") }
-        if let linkFile {
-            let lines = try SecretInput.read(linkFile).split(whereSeparator: \.isNewline)
-            texts += lines.map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-                .map { (text: $0, origin: SecretInput.name(linkFile)) }
-        }
-        for (text, origin) in texts {
+        for text in link {
             do { payloads.append(try ActivationPayload(text: text)) } catch {
-                throw CLIFailure.badInput("\(origin): \(error)")
+                throw CLIFailure.badInput("--link: \(error)")
             }
         }
+        if let linkFile { payloads += try AccountLines.payloads(linkFile) }
         let accounts = try Self.accounts(in: payloads, allowingIncompleteExports: partial)
         if let output {
             let text = accounts.map { $0.uriString + "\n" }.joined()
-            do {
-                try SecretOutput.write(Array(text.utf8), to: output)
-            } catch {
-                throw CLIFailure(status: .cannotWrite, message: "\(error)")
-            }
+            try outputs.write(Array(text.utf8), to: output)
         }
         let rows = accounts.enumerated().map { index, uri in Self.row(number: index + 1, uri, showSecret: showSecrets) }
         if json {
@@ -85,7 +85,8 @@ struct ImportCommand: ParsableCommand {
             for row in rows { print(Self.text(row)) }
         }
         if let output, !json {
-            FileHandle.standardError.write(Data("wrote \(accounts.count) account(s) to \(output)\n".utf8))
+            let shown = PrintableText.escaped(output)
+            FileHandle.standardError.write(Data("wrote \(accounts.count) account(s) to \(shown)\n".utf8))
         }
     }
 
@@ -98,16 +99,22 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
+    /// The largest picture read: 32 MiB.
+    static let maximumImageBytes = 32 << 20
+
     private static func payloads(inImage path: String) throws -> [ActivationPayload] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let shown = PrintableText.escaped(path)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CLIFailure.noInput(
-                "cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")"
+                "cannot read \(shown): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")"
             )
         }
+        defer { try? handle.close() }
+        let data = try SecretInput.bounded(handle, name: shown, limit: maximumImageBytes)
         do {
             return try QRImageDecoder().payloads(inPNG: Array(data))
         } catch {
-            throw CLIFailure.badInput("\(path): \(error)")
+            throw CLIFailure.badInput("\(shown): \(error)")
         }
     }
 
@@ -126,6 +133,7 @@ struct ImportCommand: ParsableCommand {
 
     private static func text(_ row: Output) -> String {
         let timing = row.period.map { "\($0) s" } ?? "counter \(row.counter!)"
-        return "\(row.number)\t\(row.label)\t\(row.type)\t\(row.algorithm)\t\(row.digits) digits\t\(timing)"
+        let label = PrintableText.escaped(row.label)
+        return "\(row.number)\t\(label)\t\(row.type)\t\(row.algorithm)\t\(row.digits) digits\t\(timing)"
     }
 }

@@ -43,6 +43,8 @@ struct ProgramCommand: ParsableCommand {
     var qr = false
     @Option(help: ArgumentHelp("Write the otpauth URI of what was programmed to FILE (mode 0600).", valueName: "FILE"))
     var uriOutput: String?
+    @Flag(help: "Replace an existing regular file at --uri-output (never a link, device or FIFO).")
+    var forceOutput = false
     @OptionGroup var device: DeviceOptions
     @OptionGroup var pin: PINOptions
     @Flag(help: "Print a JSON object instead of text.") var json = false
@@ -74,9 +76,17 @@ struct ProgramCommand: ParsableCommand {
         if generate, credential.uri != nil || credential.uriFile != nil || credential.secretFile != nil {
             throw ValidationError("--generate makes a new secret: do not also give --uri, --uri-file or --secret-file.")
         }
+        if generate, uriOutput == nil, !showURI, !qr {
+            throw ValidationError(
+                "--generate makes a secret that would exist only on the token: give --uri-output FILE (or --show-uri or --qr) so an app or server can have it too."
+            )
+        }
     }
 
     func run() throws {
+        var outputs = CommandOutputs(
+            force: forceOutput, inputs: [credential.uriFile, credential.secretFile, linkFile, pin.pinFile])
+        try outputs.add(uriOutput)
         if let linkFile { return try programExport(from: linkFile) }
         let uri = try credentialToProgram()
         let driver = try device.openDriver()
@@ -84,12 +94,19 @@ struct ProgramCommand: ParsableCommand {
         options.overwrite = force
         options.allowTestTokens = device.testTokensAllowed
         options.allowPlainImport = allowPlainImport
-        let (serial, result) = try withDriver {
+        let serial = try withDriver {
             let serial = try driver.serialNumber()
             try driver.verifyPIN(try pin.pin())
-            let result = try SlotProgrammer(driver: driver, options: options).program(
-                uri, slot: slot.map(SlotIndex.init), now: Int64(Date().timeIntervalSince1970))
-            return (serial, result)
+            return serial
+        }
+        let result: SlotProgrammer.Result
+        do {
+            result = try withDriver {
+                try SlotProgrammer(driver: driver, options: options).program(
+                    uri, slot: slot.map(SlotIndex.init), now: Int64(Date().timeIntervalSince1970))
+            }
+        } catch let failure as CLIFailure where failure.status == .slotMayBeWritten {
+            throw keepingURI(uri, after: failure, outputs: outputs)
         }
         var enrolled = uri
         if let next = result.nextCounter {
@@ -98,11 +115,13 @@ struct ProgramCommand: ParsableCommand {
                 algorithm: uri.algorithm, digits: uri.digits)
         }
         if let uriOutput {
-            do { try SecretOutput.write(Array((enrolled.uriString + "\n").utf8), to: uriOutput) } catch {
+            do { try outputs.write(Array((enrolled.uriString + "\n").utf8), to: uriOutput) } catch let failure
+                as CLIFailure
+            {
                 throw CLIFailure(
-                    status: .cannotWrite,
+                    status: failure.status,
                     message:
-                        "slot \(result.slot.rawValue) was programmed and verified, but \(uriOutput) cannot be written: \(error)"
+                        "slot \(result.slot.rawValue) was programmed and verified, but \(uriOutput) cannot be written: \(failure.message)"
                 )
             }
         }
@@ -113,19 +132,21 @@ struct ProgramCommand: ParsableCommand {
             uri: showURI ? enrolled.uriString : nil)
         if json { return try JSONOutput.print(output) }
         print(
-            "programmed slot \(output.slot) of token \(serial): \(uri.label), \(uri.kind.typeName.uppercased()) \(uri.algorithm.rawValue) \(uri.digits) digits"
+            "programmed slot \(output.slot) of token \(PrintableText.escaped(serial)): \(PrintableText.escaped(uri.label)), \(uri.kind.typeName.uppercased()) \(uri.algorithm.rawValue) \(uri.digits) digits"
         )
         print(
             "verified: the token's code matches this computer's; seed sent \(result.encrypted ? "encrypted" : "in clear")"
         )
-        if let name = result.storedName { print("the token keeps the name \"\(name)\" (all its slot names can hold)") }
+        if let name = result.storedName {
+            print("the token keeps the name \"\(PrintableText.escaped(name))\" (all its slot names can hold)")
+        }
         if let drift = result.clockDriftBeforeSync {
             print("token clock was \(drift >= 0 ? "+" : "")\(drift) s off; now set")
         }
         if let next = result.nextCounter {
             print("HOTP: verification used counter \(next - 1); the next code is at counter \(next)")
         }
-        if let uriOutput { print("wrote the otpauth URI to \(uriOutput)") }
+        if let uriOutput { print("wrote the otpauth URI to \(PrintableText.escaped(uriOutput))") }
         if showURI { print(enrolled.uriString) }
         if qr {
             do {
@@ -138,17 +159,28 @@ struct ProgramCommand: ParsableCommand {
         }
     }
 
+    /// After a write whose answer was lost, the URI still goes where it was asked to (the slot may
+    /// hold its secret); the failure says where it went.
+    private func keepingURI(_ uri: OTPAuthURI, after failure: CLIFailure, outputs: CommandOutputs) -> CLIFailure {
+        var message = failure.message
+        if let uriOutput {
+            do {
+                try outputs.write(Array((uri.uriString + "\n").utf8), to: uriOutput)
+                message += "; the otpauth URI was saved to \(PrintableText.escaped(uriOutput)) (mode 0600)"
+            } catch let writeFailure as CLIFailure {
+                message += "; the otpauth URI could not be saved: \(writeFailure.message)"
+            } catch {
+                message += "; the otpauth URI could not be saved: \(error)"
+            }
+        }
+        if showURI { print(uri.uriString) }
+        return CLIFailure(status: failure.status, message: message)
+    }
+
     /// Programs the chosen accounts of a Google Authenticator export, each into the first free slot.
     private func programExport(from file: String) throws {
-        let payload: ActivationPayload
-        do {
-            payload = try ActivationPayload(
-                text: try SecretInput.read(file).trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch let failure as CLIFailure {
-            throw failure
-        } catch {
-            throw CLIFailure.badInput("\(SecretInput.name(file)): \(error)")
-        }
+        let exported = try ImportCommand.accounts(
+            in: try AccountLines.payloads(file), allowingIncompleteExports: false)
         let selection: AccountSelection
         if let accounts {
             let items = accounts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -158,9 +190,10 @@ struct ProgramCommand: ParsableCommand {
             selection = .all
         }
         let chosen: [OTPAuthURI]
-        do { chosen = try selection.apply(to: payload.accounts) } catch {
+        do { chosen = try selection.apply(to: exported) } catch {
             throw CLIFailure.badInput("--accounts: \(error)")
         }
+        for account in chosen { try SecretStrength.check(account, allowingWeak: credential.allowWeakSecret) }
         let driver = try device.openDriver()
         var options = SlotProgrammer.Options()
         options.allowTestTokens = device.testTokensAllowed
@@ -174,7 +207,8 @@ struct ProgramCommand: ParsableCommand {
             _ = try SlotProgrammer(driver: driver, options: options).programAll(
                 chosen, now: { Int64(Date().timeIntervalSince1970) }
             ) { uri, result in
-                print("programmed and verified slot \(result.slot.rawValue) of token \(serial): \(uri.label)")
+                let (token, label) = (PrintableText.escaped(serial), PrintableText.escaped(uri.label))
+                print("programmed and verified slot \(result.slot.rawValue) of token \(token): \(label)")
             }
         }
     }

@@ -35,6 +35,8 @@ struct QRCommand: ParsableCommand {
             "With --account: write the account's otpauth URI to FILE (mode 0600). Required for a generated secret.",
             valueName: "FILE"))
     var uriOutput: String?
+    @Flag(help: "Replace existing regular files at --output and --uri-output (never a link, device or FIFO).")
+    var force = false
     @OptionGroup var app: AppOptions
     @OptionGroup var image: QRImageOptions
 
@@ -51,22 +53,20 @@ struct QRCommand: ParsableCommand {
     }
 
     func run() throws {
+        var outputs = CommandOutputs(force: force, inputs: [credential.uriFile, credential.secretFile])
+        try outputs.add(uriOutput, image.output)
         let (uri, generated) = try accountToShow()
         try app.check(uri)
         let code = try image.qrCode(encoding: uri.uriString)
         if let uriOutput {
-            do {
-                try SecretOutput.write(Array((uri.uriString + "\n").utf8), to: uriOutput)
-            } catch {
-                throw CLIFailure(status: .cannotWrite, message: "\(error)")
-            }
+            try outputs.write(Array((uri.uriString + "\n").utf8), to: uriOutput)
         } else if generated {
             throw CLIFailure.usage(
                 "the new secret would exist only in the QR code: give --uri-output FILE to keep the URI for the server")
         }
-        try image.emit(code)
+        try image.emit(code, outputs: outputs)
         if let output = image.output, output != "-" {
-            print("wrote the QR code of \(uri.label) to \(output)")
+            print("wrote the QR code of \(PrintableText.escaped(uri.label)) to \(PrintableText.escaped(output))")
         }
     }
 
@@ -84,7 +84,8 @@ struct QRCommand: ParsableCommand {
         let kind: OTPAuthURI.Kind =
             credential.counter.map { .hotp(counter: $0) } ?? .totp(period: credential.period ?? 30)
         let (secret, generated) = try AccountSecret.existingOrNew(
-            file: credential.secretFile, byteCount: secretBytes ?? AppProfile.secretByteCount(for: algorithm))
+            file: credential.secretFile, byteCount: secretBytes ?? AppProfile.secretByteCount(for: algorithm),
+            allowingWeak: credential.allowWeakSecret)
         let uri = try OTPParameters.uri(
             kind: kind, account: account, issuer: issuer, secret: secret, algorithm: algorithm,
             digits: credential.digits ?? 6)

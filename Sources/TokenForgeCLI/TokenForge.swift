@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import OTPCore
 import Synchronization
 
 /// The `tokenforge` command: parsing, prompts and printing over the TokenForge libraries.
@@ -40,7 +41,7 @@ public struct TokenForge: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("tokenforge: \(failure.message)\n".utf8))
+            FileHandle.standardError.write(Data("tokenforge: \(PrintableText.message(failure.message))\n".utf8))
             Foundation.exit(failure.status.rawValue)
         } catch {
             exit(withError: error)

@@ -22,7 +22,7 @@ struct URICommand: ParsableCommand {
     @Option(help: "totp or hotp.") var type = "totp"
     @Option(help: ArgumentHelp("SHA1, SHA256 or SHA512.", valueName: "NAME")) var algorithm = "SHA1"
     @Option(help: ArgumentHelp("Code length, 6 to 10.", valueName: "N")) var digits = 6
-    @Option(help: ArgumentHelp("TOTP period in seconds.", valueName: "SECONDS")) var period = 30
+    @Option(help: ArgumentHelp("TOTP period in seconds, 1 to 86400.", valueName: "SECONDS")) var period = 30
     @Option(help: ArgumentHelp("HOTP initial counter.", valueName: "N")) var counter: UInt64 = 0
     @Option(help: ArgumentHelp("Read the Base32 secret from FILE (\"-\" for standard input).", valueName: "FILE"))
     var secretFile: String?
@@ -30,6 +30,9 @@ struct URICommand: ParsableCommand {
     var secretBytes: Int?
     @Option(help: ArgumentHelp("Write the URI to FILE (mode 0600, atomic) instead of printing it.", valueName: "FILE"))
     var output: String?
+    @Flag(help: "Accept a secret shorter than 16 bytes (RFC 4226 §4 asks for at least 16).")
+    var allowWeakSecret = false
+    @Flag(help: "Replace an existing regular file at --output (never a link, device or FIFO).") var force = false
     @Flag(help: "Print a JSON object instead of text.") var json = false
 
     struct Output: Encodable {
@@ -50,25 +53,24 @@ struct URICommand: ParsableCommand {
         if let secretBytes, !(16...64).contains(secretBytes) {
             throw ValidationError("--secret-bytes must be 16 to 64 (RFC 4226 §4 asks for at least 16).")
         }
+        try OTPOptionBounds.check(digits: digits, period: period)
         if secretBytes != nil, secretFile != nil {
             throw ValidationError("--secret-bytes applies to a generated secret, not to --secret-file.")
         }
     }
 
     func run() throws {
+        var outputs = CommandOutputs(force: force, inputs: [secretFile])
+        try outputs.add(output)
         let algorithm = try OTPParameters.algorithm(self.algorithm)
         let secret =
-            try AccountSecret.existing(file: secretFile)
+            try AccountSecret.existing(file: secretFile, allowingWeak: allowWeakSecret)
             ?? Secret.random(byteCount: secretBytes ?? algorithm.outputByteCount)
         let kind: OTPAuthURI.Kind = type.lowercased() == "hotp" ? .hotp(counter: counter) : .totp(period: period)
         let uri = try OTPParameters.uri(
             kind: kind, account: account, issuer: issuer, secret: secret, algorithm: algorithm, digits: digits)
         if let output {
-            do {
-                try SecretOutput.write(Array((uri.uriString + "\n").utf8), to: output)
-            } catch {
-                throw CLIFailure(status: .cannotWrite, message: "\(error)")
-            }
+            try outputs.write(Array((uri.uriString + "\n").utf8), to: output)
         }
         var period: Int?
         var counter: UInt64?
@@ -82,7 +84,7 @@ struct URICommand: ParsableCommand {
                     uri: output == nil ? uri.uriString : nil, file: output, label: uri.label, type: kind.typeName,
                     algorithm: algorithm.rawValue, digits: digits, period: period, counter: counter))
         } else if let output {
-            print("wrote \(uri.label) to \(output)")
+            print("wrote \(PrintableText.escaped(uri.label)) to \(PrintableText.escaped(output))")
         } else {
             print(uri.uriString)
         }

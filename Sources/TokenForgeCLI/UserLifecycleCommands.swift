@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Issuance
+import OTPCore
 import Provisioning
 import TokenModel
 
@@ -97,7 +98,7 @@ struct RevokeCommand: ParsableCommand {
         case .alreadyEmpty(let serial, let slot): print("\(username): slot \(slot) of token \(serial) was already empty")
         case .reused(let serial, let slot, let label):
             print(
-                "\(username): slot \(slot) of token \(serial) now holds \(Printable.escaped(label)): left as it is")
+                "\(username): slot \(slot) of token \(serial) now holds \(PrintableText.escaped(label)): left as it is")
         case .unrecorded(let serial, let slot):
             print(
                 "\(username): the register does not record which account slot \(slot) of token \(serial) held: left as it is (check with tokenforge slots --device \(serial))"
@@ -239,17 +240,8 @@ struct LogCommand: ParsableCommand {
         for entry in entries {
             let who = "\(entry.osUser)\(entry.admin.map { " (admin \($0))" } ?? "")"
             let detail = [entry.username, entry.detail.isEmpty ? nil : entry.detail, entry.reason.map { "reason: \($0)" }]
-                .compactMap { $0 }.map(Printable.escaped).joined(separator: " · ")
+                .compactMap { $0 }.map(PrintableText.escaped).joined(separator: " · ")
             print("\(AuditEntry.format(entry.time))  \(who)  \(entry.action)  \(detail)")
         }
-    }
-}
-
-/// Text from outside (labels, reasons) as it may be shown on a terminal: control characters escaped.
-enum Printable {
-    static func escaped(_ text: String) -> String {
-        text.unicodeScalars.map { scalar in
-            scalar.properties.generalCategory == .control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
-        }.joined()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Exports
 import Issuance
 
 struct UsersCommand: ParsableCommand {
@@ -106,8 +107,8 @@ struct UsersCommand: ParsableCommand {
         let output = users.map(Output.init)
         if json { return try JSONOutput.print(output) }
         if csv {
-            print(CSVOutput.row(Output.CodingKeys.allNames))
-            for user in output { print(CSVOutput.row(user.cells)) }
+            print(CSVCell.row(Output.CodingKeys.allNames))
+            for user in output { print(CSVCell.row(user.cells)) }
             return
         }
         if output.isEmpty { return print("no users\(users.isEmpty && state == nil && !notActivated ? " in the register" : " match")") }
@@ -143,18 +144,5 @@ enum TextTable {
             }.joined(separator: "  ")
             Swift.print(line.trimmingCharacters(in: .whitespaces))
         }
-    }
-}
-
-/// RFC 4180 rows, each cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first)
-/// prefixed with an apostrophe.
-enum CSVOutput {
-    static func row(_ cells: [String]) -> String {
-        cells.map { cell in
-            var cell = cell
-            if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { cell = "'" + cell }
-            guard cell.contains(where: { ",\"\n\r".contains($0) }) else { return cell }
-            return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }.joined(separator: ",")
     }
 }

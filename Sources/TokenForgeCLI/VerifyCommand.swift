@@ -17,7 +17,7 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The code to check (digits only).") var code: String
     @OptionGroup var credential: CredentialOptions
     @OptionGroup var clock: TimeOptions
-    @Option(help: "Steps accepted on each side of the current one (TOTP), or counters ahead (HOTP).")
+    @Option(help: "Steps accepted on each side of the current one (TOTP), or counters ahead (HOTP); 0 to 1000.")
     var window = 1
     @Option(
         help: ArgumentHelp("The last accepted TOTP step: codes for it or earlier steps are replays.", valueName: "STEP")
@@ -25,9 +25,13 @@ struct VerifyCommand: ParsableCommand {
     var lastStep: UInt64?
     @Option(
         help: ArgumentHelp(
-            "Drift recorded for this token, in steps: the window is centred on now plus this.", valueName: "STEPS"))
+            "Drift recorded for this token, in steps (-1000000 to 1000000): the window is centred on now plus this.",
+            valueName: "STEPS"))
     var drift = 0
     @Flag(help: "Print a JSON object instead of text.") var json = false
+
+    /// The largest drift, in steps, `--drift` takes either way.
+    static let maximumDrift = 1_000_000
 
     struct Output: Encodable {
         let valid: Bool
@@ -38,8 +42,12 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard window >= 0 else { throw ValidationError("--window must be 0 or more.") }
-        guard abs(drift) <= 1_000_000 else { throw ValidationError("--drift is out of range.") }
+        guard (0...TOTPVerifier.maximumWindow).contains(window) else {
+            throw ValidationError("--window must be 0 to \(TOTPVerifier.maximumWindow).")
+        }
+        guard (-Self.maximumDrift...Self.maximumDrift).contains(drift) else {
+            throw ValidationError("--drift must be -\(Self.maximumDrift) to \(Self.maximumDrift) steps.")
+        }
     }
 
     func run() throws {
@@ -84,7 +92,10 @@ struct VerifyCommand: ParsableCommand {
     private static func text(_ output: Output) -> String {
         switch output.result {
         case "accepted":
-            if let counter = output.counter { return "valid: counter \(counter); next counter \(counter + 1)" }
+            if let counter = output.counter {
+                guard counter < .max else { return "valid: counter \(counter), the last one: no further code exists" }
+                return "valid: counter \(counter); next counter \(counter + 1)"
+            }
             return "valid: step \(output.step!), drift \(output.drift!) step(s)"
         case "replayed":
             return "not valid: replay of step \(output.step!), at or before the last accepted step"

@@ -135,6 +135,11 @@ public struct OTPTokenCapabilities: Sendable, Equatable {
         if configuration.issuer.utf8.count > nameBytes || configuration.account.utf8.count > nameBytes {
             throw .unsupported("\(familyName) keeps issuer and account names of at most \(nameBytes) bytes each")
         }
+        if case .hotp(let counter) = configuration.kind, counter == .max {
+            throw .unsupported(
+                "an HOTP counter of 2^64-1 cannot be programmed: the token could never step past it; use a lower counter"
+            )
+        }
         if case .totp(let period) = configuration.kind, !totpPeriods.contains(period) {
             throw .unsupported(
                 "\(familyName) takes TOTP periods of \(totpPeriods.lowerBound) to \(totpPeriods.upperBound) s: \(period) s was asked"

@@ -21,6 +21,9 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
     case untrusted(TrustProblem)
     /// A change was made but does not read back as written: the token is not in the state asked for.
     case verificationFailed(String)
+    /// The token's answer was lost after a slot write was sent (`detail` says how): the slot may
+    /// hold the new seed or the old content, and only reading it tells.
+    case writeUnconfirmed(SlotIndex, detail: String)
 
     public var description: String {
         switch self {
@@ -35,6 +38,8 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
         case .refused(let operation, let reason): "the token refused \(operation): \(reason)"
         case .untrusted(let problem): problem.description
         case .verificationFailed(let detail): detail
+        case .writeUnconfirmed(let slot, let detail):
+            "\(detail); \(slot) may have been written: check with `tokenforge slots` and `tokenforge code --slot \(slot.rawValue)`"
         }
     }
 

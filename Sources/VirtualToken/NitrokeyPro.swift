@@ -114,11 +114,16 @@ public final class NitrokeyPro {
 
     /// The clock TOTP codes use: what SET_TIME set, running since (0 from power-on until set).
     public var currentTime: Int64 {
-        clockBase.time + Int64((clock.milliseconds &- clockBase.milliseconds) / 1_000)
+        let (time, overflow) = clockBase.time.addingReportingOverflow(
+            Int64(clamping: (clock.milliseconds &- clockBase.milliseconds) / 1_000))
+        return overflow ? .max : time
     }
 
     /// Moves the running clock (emulated drift).
-    public func adjustClock(by seconds: Int64) { clockBase.time += seconds }
+    public func adjustClock(by seconds: Int64) {
+        let (time, overflow) = clockBase.time.addingReportingOverflow(seconds)
+        clockBase.time = overflow ? (seconds > 0 ? .max : .min) : time
+    }
 
     // MARK: Reports
 

@@ -182,7 +182,12 @@ public final class SpecToken {
                 guard storedPIN != nil else { throw TokenStatus.pinNotSet }
                 guard unlockedChannels.contains(channel) else { throw TokenStatus.pinRequired }
             }
-            return try execute(request, on: channel).encoded()
+            let response = try execute(request, on: channel).encoded()
+            if faults.stallAfter == request.command {
+                faults.stallAfter = nil
+                faults.stalled = true
+            }
+            return response
         } catch let error as MessageError {
             return TokenResponse(status: error.status).encoded()
         } catch let status as TokenStatus {

@@ -201,7 +201,7 @@ extension Emulator {
 struct Control: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Send a control command to a running emulator (list, unplug, plug, drop, duplicate, corrupt, stall, power-cut, latency, clock).",
+            "Send a control command to a running emulator (list, unplug, plug, drop, duplicate, corrupt, stall, stall-after, power-cut, latency, clock).",
         discussion: """
             Examples: control list; control unplug TFEMU0001; control stall TFEMU0001 on; control clock TFEMU0001 120
 

@@ -183,9 +183,22 @@ struct MigrationPayloadTests {
         ("otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1w", MigrationError.invalidProtobuf),
         ("otpauth-migration://offline?data=EAE%3D", MigrationError.noAccounts),
         ("otpauth://totp/a?secret=GEZDGNBV", MigrationError.notMigrationLink),
+        (
+            link(secretField + nameField + [0x30, 0x02], batch: [0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0x07]),
+            MigrationError.tooManyBatches(2_147_483_647, limit: 1_000)
+        ),
+        (
+            link(secretField + nameField + [0x30, 0x02]) + "&data=EAE%3D",
+            MigrationError.duplicateData
+        ),
     ])
     func malformedExportsAreNamed(link: String, error: MigrationError) {
         #expect(throws: error) { try MigrationPayload(link: link) }
+    }
+
+    @Test func aThousandCodeExportListsTenMissingCodesAndACount() throws {
+        let error = MigrationError.missingBatches(Array(1..<1_000), of: 1_000)
+        #expect("\(error)" == "the export has 1000 codes, but code(s) 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 989 more were not given: scan every code of the export")
     }
 
     @Test func descriptionsNeverShowTheSecret() throws {

@@ -44,6 +44,16 @@ struct Base32Tests {
         #expect(throws: Base32Error.empty) { try Base32.decode(text) }
     }
 
+    @Test(arguments: [("MZXW6YTBOJ======", "J", 9), ("MZXW6YTBOJ", "J", 9), ("MF", "F", 1), ("mzxw-6ytb-oj", "j", 11)])
+    func nonCanonicalTextIsRefusedAtItsLastCharacter(text: String, character: Character, offset: Int) {
+        #expect(throws: Base32Error.nonCanonical(character, offset: offset)) { try Base32.decode(text) }
+    }
+
+    @Test func theCanonicalTextOfThoseBytesDecodes() throws {
+        #expect(try Base32.decode("MZXW6YTBOI======") == Array("foobar".utf8))
+        #expect("\(Base32Error.nonCanonical("J", offset: 9))".contains("'J' at offset 9"))
+    }
+
     @Test func errorMessagesNameTheCharacterAndOffset() {
         #expect("\(Base32Error.invalidCharacter("1", offset: 4))".contains("'1' at offset 4"))
         #expect("\(Base32Error.invalidCharacter("\t", offset: 0))".contains("U+9"))

@@ -74,10 +74,12 @@ struct DeviceCommandTests {
     @Test func programRefusesAUsedSlotWithoutForce() throws {
         let emulator = try EmulatorHarness()
         _ = try programAccount(emulator, slot: 4)
-        let again = try emulator.tokenforge(["program", "--generate", "--account", "bob", "--slot", "4"])
+        let again = try emulator.tokenforge(["program", "--generate", "--account", "bob", "--slot", "4", "--show-uri"])
         #expect(again.status == 78)
         #expect(again.stderr == "tokenforge: slot 4 is in use (pass --force to replace it)\n")
-        #expect(try emulator.tokenforge(["program", "--generate", "--account", "bob", "--slot", "4", "--force"]).status == 0)
+        #expect(
+            try emulator.tokenforge(["program", "--generate", "--account", "bob", "--slot", "4", "--force", "--show-uri"])
+                .status == 0)
     }
 
     @Test func programTakesAURIFromAFileAndShowsItOnlyWhenAsked() throws {
@@ -98,7 +100,7 @@ struct DeviceCommandTests {
         let emulator = try EmulatorHarness()
         #expect(try emulator.tokenforge(["pin", "set"]).status == 0)
         let refused = try emulator.tokenforge(
-            ["program", "--generate", "--account", "a"], environment: ["TOKENFORGE_ALLOW_TEST_TOKENS": "0"])
+            ["program", "--generate", "--account", "a", "--show-uri"], environment: ["TOKENFORGE_ALLOW_TEST_TOKENS": "0"])
         #expect(refused.status == 78)
         #expect(refused.stderr.contains("--allow-test-tokens"))
     }
@@ -183,7 +185,8 @@ struct DeviceFaultTests {
         let emulator = try EmulatorHarness()
         #expect(try emulator.tokenforge(["pin", "set"]).status == 0)
         try emulator.control("stall TFEMU0001 on")
-        let result = try emulator.tokenforge(["program", "--generate", "--account", "a", "--timeout", "300"])
+        let result = try emulator.tokenforge(
+            ["program", "--generate", "--account", "a", "--timeout", "300", "--uri-output", emulator.directory.path("a.uri")])
         #expect(result.status == 74)
         #expect(result.stderr.contains("the token did not answer in time"))
         #expect(result.stdout.isEmpty)
@@ -192,13 +195,14 @@ struct DeviceFaultTests {
     }
 
     /// Where a power cut after N flash program steps lands while `program` runs: PIN verification
-    /// and PUT_SLOT answer nothing (not retried); SET_TIME is retried and finds the token gone.
+    /// and PUT_SLOT answer nothing (not retried); SET_TIME is retried and finds the token gone. Once
+    /// PUT_SLOT was sent, the slot's content is unknown: the URI is saved and the user told to check.
     static let powerCuts: [(steps: Int, status: Int32, message: String)] = [
         (0, 74, "the token did not answer VERIFY_PIN in time"),
         (5, 74, "the token did not answer VERIFY_PIN in time"),
         (6, 69, "device disconnected"),
-        (8, 74, "the token did not answer PUT_SLOT in time"),
-        (11, 74, "the token did not answer PUT_SLOT in time"),
+        (8, 81, "slot 0 may have been written: check with `tokenforge slots` and `tokenforge code --slot 0`"),
+        (11, 81, "slot 0 may have been written: check with `tokenforge slots` and `tokenforge code --slot 0`"),
     ]
 
     @Test(arguments: powerCuts)
@@ -206,10 +210,13 @@ struct DeviceFaultTests {
         let emulator = try EmulatorHarness()
         #expect(try emulator.tokenforge(["pin", "set"]).status == 0)
         try emulator.control("power-cut TFEMU0001 \(steps)")
-        let result = try emulator.tokenforge(["program", "--generate", "--account", "a", "--timeout", "500"])
+        let uri = emulator.directory.path("a.uri")
+        let result = try emulator.tokenforge(
+            ["program", "--generate", "--account", "a", "--timeout", "500", "--uri-output", uri])
         #expect(result.status == status, "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: uri) == (status == 81))
         try emulator.control("list", reply: "TFEMU0001 unplugged")
         try emulator.control("plug TFEMU0001")
         #expect(try emulator.tokenforge(["slots"]).stdout == "no slot is in use\n")

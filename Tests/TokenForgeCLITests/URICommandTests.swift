@@ -75,7 +75,7 @@ struct URICommandTests {
     static let refused: [([String], Int32)] = [
         (["--account", "a:b"], 65),
         (["--account", "a", "--issuer", "x:y"], 65),
-        (["--account", "a", "--digits", "11"], 65),
+        (["--account", "a", "--digits", "11"], 64),
         (["--account", "a", "--algorithm", "MD5"], 65),
         (["--account", "a", "--type", "motp"], 64),
         (["--account", "a", "--secret-bytes", "8"], 64),
