@@ -50,7 +50,7 @@ struct DemoCommand: ParsableCommand {
             }
         }
         print(
-            "\nLetters, QR codes and exports are in \(directory) (register passphrase and PSKC password: \"\(DemoRun.passphrase)\")."
+            "\nLetters, QR codes, token PIN slips and exports are in \(directory) (register passphrase and PSKC password: \"\(DemoRun.passphrase)\")."
         )
     }
 
