@@ -4,8 +4,8 @@ import OTPCore
 /// "Upload OATH tokens"): TOTP only, SHA1, 6 digits, 30 or 60 seconds, Base32 secrets of at most
 /// 128 characters. Each token is then activated by entering one code.
 ///
-/// Lines end in CRLF and fields are quoted as RFC 4180 says; manufacturer and model are empty when
-/// the record has none. A field a spreadsheet would read as a formula starts with an apostrophe.
+/// The `upn` column is the record's principal name (else its username); lines end in CRLF and fields
+/// are quoted as RFC 4180 says; manufacturer and model are empty when the record has none. A field a spreadsheet would read as a formula starts with an apostrophe.
 public enum EntraCSV {
     /// The required header line, exactly as Entra ID expects it.
     public static let header = "upn,serial number,secret key,time interval,manufacturer,model"
@@ -33,7 +33,7 @@ public enum EntraCSV {
                 throw .entraSecretTooLong(username: record.username, characters: secret.count)
             }
             let fields = [
-                record.username, record.serial, secret, String(period), record.manufacturer ?? "", record.model ?? "",
+                record.principalName ?? record.username, record.serial, secret, String(period), record.manufacturer ?? "", record.model ?? "",
             ]
             text += fields.map { quoted(CSVCell.neutralised($0)) }.joined(separator: ",") + "\r\n"
         }

@@ -10,6 +10,7 @@ public enum ExportField: String, Sendable, CaseIterable {
     case model
     case resolver
     case realm
+    case principalName = "principal name"
 }
 
 /// Why credentials cannot be exported. Cases name the record by its username and the field at

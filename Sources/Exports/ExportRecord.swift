@@ -25,19 +25,23 @@ public struct ExportRecord: Sendable, CustomStringConvertible {
     public let model: String?
     /// The token's clock drift in time steps, when a verification measured it.
     public let timeDrift: Int?
+    /// The user principal name (user@domain) Microsoft Entra ID matches rows by; nil: `username`.
+    public let principalName: String?
 
     /// Checks that the text fields are non-empty and free of control characters, that `username`
     /// and `serial` have no surrounding white space, 6–10 digits, a positive period, a secret.
     public init(
         username: String, serial: String, secret: Secret, algorithm: OTPAlgorithm = .sha1, digits: Int = 6,
         kind: Kind = .totp(period: 30), issuer: String, account: String, manufacturer: String? = nil,
-        model: String? = nil, timeDrift: Int? = nil
+        model: String? = nil, timeDrift: Int? = nil, principalName: String? = nil
     ) throws(ExportError) {
         guard !username.isEmpty else { throw .emptyUsername(serial: serial) }
         let required: [(ExportField, String)] = [
             (.username, username), (.serial, serial), (.issuer, issuer), (.account, account),
         ]
-        let optional: [(ExportField, String?)] = [(.manufacturer, manufacturer), (.model, model)]
+        let optional: [(ExportField, String?)] = [
+            (.manufacturer, manufacturer), (.model, model), (.principalName, principalName),
+        ]
         for (field, value) in required + optional.compactMap({ field, value in value.map { (field, $0) } }) {
             try Self.check(value, field: field, username: username)
             if value.allSatisfy(\.isWhitespace) { throw .emptyField(username: username, field: field) }
@@ -64,6 +68,7 @@ public struct ExportRecord: Sendable, CustomStringConvertible {
         self.manufacturer = manufacturer
         self.model = model
         self.timeDrift = timeDrift
+        self.principalName = principalName
     }
 
     public var description: String {

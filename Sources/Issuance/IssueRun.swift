@@ -393,7 +393,8 @@ public final class IssueRun {
                 slot = Int(
                     try driver.chooseSlot(nil, for: .totp(period: UInt32(user.period)), overwrite: false).rawValue)
             }
-            try register.plan(username, tokenSerial: serial, slot: slot, label: configuration.label)
+            try register.plan(
+                username, tokenSerial: serial, slot: slot, label: configuration.label, model: driver.family.name)
             var programming = tokens.programmingOptions
             programming.overwrite = true
             _ = try SlotProgrammer(driver: driver, options: programming).program(
@@ -460,11 +461,12 @@ public final class IssueRun {
         let users = try register.users().filter { $0.state.isIssued && $0.enabled }
         let records = try users.map { user -> ExportRecord in
             let secret = try register.seed(of: user)
+            let device = ExportDevice(of: user)
             return try ExportRecord(
                 username: user.entry.username, serial: user.tokenSerial ?? "APP-\(user.entry.username)", secret: secret,
                 algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period),
-                issuer: options.issuer,
-                account: user.entry.email, manufacturer: user.entry.method == .token ? "TokenForge" : nil)
+                issuer: options.issuer, account: user.entry.email, manufacturer: device.manufacturer, model: device.model,
+                principalName: user.entry.upn ?? user.entry.email)
         }
         let base = options.outputDirectory + "/exports"
         for format in IssueRun.ExportFormat.allCases where options.exports.contains(format) {

@@ -43,6 +43,7 @@ extension Register {
             compare("language", old.language.rawValue, entry.language.rawValue)
             compare("method", old.method.rawValue, entry.method.rawValue)
             compare("app", old.appProfile?.rawValue ?? "", entry.appProfile?.rawValue ?? "")
+            compare("upn", old.upn ?? "", entry.upn ?? "")
             if user.state == .pending || entry.tokenSerial != nil {
                 compare("token_serial", old.tokenSerial ?? "", entry.tokenSerial ?? "")
             }
@@ -66,6 +67,7 @@ extension Register {
                     $0.language = entry.language
                     $0.method = entry.method
                     $0.appProfile = entry.appProfile
+                    $0.upn = entry.upn
                     if let serial = entry.tokenSerial { $0.tokenSerial = serial }
                     $0.updatedAt = time
                 }
@@ -178,8 +180,11 @@ extension Register {
     }
 
     /// Records the token, slot and slot name a user's seed is going to, before it is written.
-    public func plan(_ username: String, tokenSerial: String, slot: Int, label: String) throws {
+    public func plan(
+        _ username: String, tokenSerial: String, slot: Int, label: String, model: String? = nil
+    ) throws {
         try update(username, action: "planned", detail: "token \(tokenSerial) slot \(slot)") {
+            if let model { $0.tokenModel = model }
             $0.tokenSerial = tokenSerial
             $0.slot = slot
             $0.slotLabel = label

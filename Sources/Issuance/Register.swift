@@ -31,6 +31,8 @@ public struct RegisteredUser: Equatable, Sendable {
     public var slot: Int?
     /// The name written into the token slot ("issuer:account"), to recognise it later.
     public var slotLabel: String?
+    /// The token's family as its driver names it ("Nitrokey Pro"), once programmed.
+    public var tokenModel: String?
     public var drift: Int
     public var lastStep: UInt64?
     /// 1 for the first seed, one more for each reissue.
@@ -278,6 +280,13 @@ public final class Register {
                         reason TEXT);
                     CREATE INDEX audit_by_user ON audit (username);
                     CREATE TABLE tokens (serial TEXT PRIMARY KEY, sealed_pin BLOB, updated_at INTEGER NOT NULL);
+                    """)
+        }
+        migrator.registerMigration("v3: principal names and token models") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE users ADD COLUMN upn TEXT;
+                    ALTER TABLE users ADD COLUMN token_model TEXT;
                     """)
         }
         try migrator.migrate(database)

@@ -12,10 +12,12 @@ public struct RosterEntry: Equatable, Sendable {
     public var method: Method
     public var appProfile: AppProfile?
     public var tokenSerial: String?
+    /// The user principal name (user@domain) Microsoft Entra ID knows them by; nil: the e-mail address.
+    public var upn: String?
 
     public init(
         username: String, displayName: String, email: String, language: Language, method: Method,
-        appProfile: AppProfile? = nil, tokenSerial: String? = nil
+        appProfile: AppProfile? = nil, tokenSerial: String? = nil, upn: String? = nil
     ) {
         self.username = username
         self.displayName = displayName
@@ -24,6 +26,7 @@ public struct RosterEntry: Equatable, Sendable {
         self.method = method
         self.appProfile = appProfile
         self.tokenSerial = tokenSerial
+        self.upn = upn
     }
 }
 
@@ -56,11 +59,11 @@ public struct RosterErrors: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 /// The roster CSV: UTF-8 with a header row naming the columns `username`, `display_name`, `email`,
-/// `language` (fr, de, it, en), `method` (app, token), and optionally `app` (an app profile) and
-/// `token_serial`. Every row is checked before anything is used.
+/// `language` (fr, de, it, en), `method` (app, token), and optionally `app` (an app profile),
+/// `token_serial` and `upn` (the Entra ID user principal name, when it is not the e-mail address). Every row is checked before anything is used.
 public enum Roster {
     static let required = ["username", "display_name", "email", "language", "method"]
-    static let optional = ["app", "token_serial"]
+    static let optional = ["app", "token_serial", "upn"]
 
     public static func parse(_ text: String, file: String) throws(RosterErrors) -> [RosterEntry] {
         let records: [CSVReader.Record]
@@ -144,6 +147,10 @@ public enum Roster {
                     fail("app", "an app profile is for method app, not token")
                 }
             }
+            let upn = value("upn")
+            if !upn.isEmpty, let problem = RosterField.emailProblem(upn) {
+                fail("upn", problem.replacingOccurrences(of: "e-mail address", with: "user principal name (user@domain)"))
+            }
             let serial = value("token_serial")
             if !serial.isEmpty, method == .app { fail("token_serial", "a token serial is for method token, not app") }
             if !serial.isEmpty {
@@ -158,7 +165,7 @@ public enum Roster {
                 entries.append(
                     RosterEntry(
                         username: username, displayName: displayName, email: email, language: language, method: method,
-                        appProfile: profile, tokenSerial: serial.isEmpty ? nil : serial))
+                        appProfile: profile, tokenSerial: serial.isEmpty ? nil : serial, upn: upn.isEmpty ? nil : upn))
             }
         }
         if records.count < 2 { fail(line: header.line, "the roster has a header but no users") }

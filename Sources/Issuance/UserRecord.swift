@@ -27,6 +27,8 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         case locked
         case issuedAt = "issued_at"
         case activatedAt = "activated_at"
+        case upn
+        case tokenModel = "token_model"
     }
 
     /// The values each integer column may hold: what OTPCore and the drivers accept.
@@ -67,6 +69,8 @@ struct UserRecord: FetchableRecord, PersistableRecord {
     var locked: Bool
     var issuedAt: Int64?
     var activatedAt: Int64?
+    var upn: String?
+    var tokenModel: String?
 
     /// A new `pending` user, with the schema's defaults for everything the roster does not give.
     init(entry: RosterEntry, at time: Int64) {
@@ -94,6 +98,8 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         locked = false
         issuedAt = nil
         activatedAt = nil
+        upn = entry.upn
+        tokenModel = nil
     }
 
     init(row: Row) throws {
@@ -123,6 +129,8 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         locked = try stored.integer(.locked, in: Limits.enabled) == 1
         issuedAt = try stored.optionalInteger(.issuedAt, in: Limits.time)
         activatedAt = try stored.optionalInteger(.activatedAt, in: Limits.time)
+        upn = try stored.optionalText(.upn)
+        tokenModel = try stored.optionalText(.tokenModel)
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -150,6 +158,8 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         container[Columns.locked] = locked
         container[Columns.issuedAt] = issuedAt
         container[Columns.activatedAt] = activatedAt
+        container[Columns.upn] = upn
+        container[Columns.tokenModel] = tokenModel
     }
 
     /// The user as the rest of TokenForge sees them.
@@ -157,9 +167,9 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         RegisteredUser(
             entry: RosterEntry(
                 username: username, displayName: displayName, email: email, language: language, method: method,
-                appProfile: appProfile, tokenSerial: tokenSerial),
+                appProfile: appProfile, tokenSerial: tokenSerial, upn: upn),
             state: state, enabled: enabled, sealedSeed: sealedSeed, algorithm: algorithm, digits: digits,
-            period: period, tokenSerial: tokenSerial, slot: slot, slotLabel: slotLabel, drift: drift,
+            period: period, tokenSerial: tokenSerial, slot: slot, slotLabel: slotLabel, tokenModel: tokenModel, drift: drift,
             lastStep: lastStep, generation: generation, failedAttempts: failedAttempts, locked: locked,
             createdAt: createdAt, issuedAt: issuedAt, activatedAt: activatedAt, updatedAt: updatedAt)
     }

@@ -88,6 +88,10 @@ struct IssuanceOptions: ParsableArguments {
             "Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
     var exportPassphraseFile: String?
     @Flag(help: "Write the PSKC export unencrypted.") var plaintext = false
+    @Option(help: ArgumentHelp("The privacyIDEA user resolver of the staff (required with --export privacyidea).", valueName: "NAME"))
+    var privacyideaResolver: String?
+    @Option(help: ArgumentHelp("The privacyIDEA realm of the staff (required with --export privacyidea).", valueName: "NAME"))
+    var privacyideaRealm: String?
     @Option(help: ArgumentHelp("Letter templates (letter.LANG.mustache) replacing the shipped ones.", valueName: "DIR"))
     var template: String?
     @Option(help: ArgumentHelp("How long to wait for each token to be inserted (1...3600).", valueName: "SECONDS"))
@@ -134,6 +138,14 @@ struct IssuanceOptions: ParsableArguments {
         var options = IssueRun.Options(
             issuer: issuer, outputDirectory: out, letters: try LetterRenderer(overrides: template))
         options.exports = formats
+        if formats.contains(.privacyidea) {
+            guard let privacyideaResolver, let privacyideaRealm else {
+                throw CLIFailure.usage(
+                    "the privacyIDEA export names the staff's resolver and realm: give --privacyidea-resolver and --privacyidea-realm")
+            }
+            options.privacyIDEAResolver = privacyideaResolver
+            options.privacyIDEARealm = privacyideaRealm
+        }
         options.exportPassphrase = exportPassphrase
         options.resume = resume
         options.update = update

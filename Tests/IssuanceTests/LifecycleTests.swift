@@ -293,4 +293,29 @@ struct LifecycleTests {
         }
         #expect(try register.users().isEmpty)
     }
+
+    // MARK: Exports
+
+    @Test func theEntraExportCarriesPrincipalNamesAndAMakerAndModelOnEveryRow() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let register = try register()
+        var options = try options()
+        options.exports = [.entra]
+        let lines = SampleRoster.csv.split(separator: "\n").enumerated().map { index, line in
+            index == 0 ? line + ",upn" : line.hasPrefix("zmuller,") ? line + ",zmuller@corp.example.org" : line + ","
+        }
+        let roster = try Roster.parse(lines.joined(separator: "\n") + "\n", file: "sample")
+        try IssueRun(register: register, options: options, tokens: VirtualTokenSource()).run(roster)
+        let csv = try String(contentsOfFile: directory + "/out/exports/entra-oath-tokens.csv", encoding: .utf8)
+        let rows = csv.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 6)
+        let byUPN = Dictionary(uniqueKeysWithValues: rows.map { (String($0[0]), $0) })
+        #expect(Set(byUPN.keys) == [
+            "zmuller@corp.example.org", "claire.rochat@example.org", "luca.rossi@example.org", "asha.patel@example.org",
+            "bruno.keller@example.org", "marie.favre@example.org",
+        ])
+        #expect(byUPN["luca.rossi@example.org"]?[4...5] == ["TokenForge", "Microsoft Authenticator"])
+        #expect(byUPN["bruno.keller@example.org"]?[4...5] == ["TokenForge", "TokenForge spec token"])
+        #expect(rows.allSatisfy { !$0[4].isEmpty && !$0[5].isEmpty })
+    }
 }
