@@ -154,6 +154,9 @@ public final class Register {
     let osUser: String
     let now: @Sendable () -> Int64
     private let lock: RegisterLock?
+    /// Set once opening succeeded: only then does `deinit` give the lock back (a failed opening
+    /// gives it back itself).
+    private var holdsLock = false
 
     static let checkContext = "tokenforge register v1"
     /// How long a second writer waits for the lock (and a reader for a transaction) by default.
@@ -221,6 +224,7 @@ public final class Register {
             guard tables.0 else { throw RegisterError.notARegister(path) }
             guard tables.1 else { throw RegisterError.needsUpgrade(path) }
             opened = true
+            holdsLock = true
             return
         }
         try Self.access(path) { try Self.migrate(database) }
@@ -242,9 +246,10 @@ public final class Register {
             }
         }
         opened = true
+        holdsLock = true
     }
 
-    deinit { lock?.release() }
+    deinit { if holdsLock { lock?.release() } }
 
     static func migrate(_ database: DatabaseQueue) throws {
         var migrator = DatabaseMigrator()

@@ -113,6 +113,21 @@ struct LifecycleCommandTests {
         #expect(try exportedURIs(emulator).count == 3)
     }
 
+    @Test func aFailedSecondOpeningInOneProcessLeavesTheLockWithTheFirst() throws {
+        let emulator = try EmulatorHarness(count: 1)
+        let path = emulator.directory.path("register.sqlite")
+        let holder = try Register(
+            path: path, passphrase: Self.environment["TOKENFORGE_ADMIN_PASSPHRASE"], newKey: .lowCost())
+        #expect(throws: RegisterError.wrongPassphrase) { try Register(path: path, passphrase: "not the passphrase") }
+        let blocked = try emulator.tokenforge(["admins", "list", "--wait", "1"] + register(emulator))
+        #expect(blocked.status == 0, "readers are not blocked: \(blocked.stderr)")
+        let writer = try emulator.tokenforge(
+            ["admins", "add", "bob", "--wait", "1"] + register(emulator),
+            environment: Self.environment.merging(["TOKENFORGE_NEW_ADMIN_PASSPHRASE": "bob's passphrase"]) { _, new in new })
+        #expect(writer.status == 75, "\(writer.stderr)")
+        withExtendedLifetime(holder) {}
+    }
+
     @Test func revokeErasesOnlyASlotThatStillHoldsTheUsersAccount() throws {
         let emulator = try EmulatorHarness(count: 1)
         try lowCostRegister(emulator)
