@@ -111,7 +111,9 @@ struct UsersCommand: ParsableCommand {
             for user in output { print(CSVCell.row(user.cells)) }
             return
         }
-        if output.isEmpty { return print("no users\(users.isEmpty && state == nil && !notActivated ? " in the register" : " match")") }
+        if output.isEmpty {
+            return print(state == nil && !notActivated && since == nil ? "the register has no users" : "no users match")
+        }
         let rows =
             [["USERNAME", "EMAIL", "LANG", "METHOD", "STATE", "ENABLED", "ISSUED", "ACTIVATED", "TOKEN"]]
             + output.map { user in
