@@ -129,10 +129,11 @@ let package = Package(
             dependencies: ["Activation", "OTPCore"],
             path: "bench/qr-bench"
         ),
+        .target(name: "PrivacyIDEA"),
         .target(
             name: "Issuance",
             dependencies: [
-                "OTPCore", "Activation", "Exports", "TokenModel", "TokenDrivers", "Discovery", "Provisioning",
+                "OTPCore", "Activation", "Exports", "PrivacyIDEA", "TokenModel", "TokenDrivers", "Discovery", "Provisioning",
                 "DurableFiles", .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -148,7 +149,7 @@ let package = Package(
             name: "TokenForgeCLI",
             dependencies: [
                 "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "TokenDrivers", "Discovery",
-                "Provisioning", "Issuance", "Demo", "DurableFiles", "Exports",
+                "Provisioning", "Issuance", "Demo", "DurableFiles", "Exports", "PrivacyIDEA",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -293,6 +293,14 @@ extension Register {
         }
     }
 
+    /// Records what the authentication server now holds for the user (nil: nothing).
+    public func recordServer(_ username: String, _ record: ServerRecord?, action: String) throws {
+        try update(username, action: action, detail: record.map { "server token \($0.serial)" } ?? "server token removed") {
+            $0.server = record
+            return true
+        }
+    }
+
     // MARK: Token PINs
 
     /// The PIN TokenForge set on the token `serial`, opened with the register key.

@@ -33,6 +33,8 @@ public struct RegisteredUser: Equatable, Sendable {
     public var slotLabel: String?
     /// The token's family as its driver names it ("Nitrokey Pro"), once programmed.
     public var tokenModel: String?
+    /// What the authentication server holds for the user, as TokenForge last pushed it.
+    public var server: ServerRecord?
     public var drift: Int
     public var lastStep: UInt64?
     /// 1 for the first seed, one more for each reissue.
@@ -45,6 +47,22 @@ public struct RegisteredUser: Equatable, Sendable {
     public var issuedAt: Int64?
     public var activatedAt: Int64?
     public var updatedAt: Int64
+}
+
+/// A user's token on the authentication server as TokenForge last left it.
+public struct ServerRecord: Equatable, Sendable {
+    public var serial: String
+    /// The seed generation the server's token holds.
+    public var generation: Int
+    public var enabled: Bool
+    public var pushedAt: Int64
+
+    public init(serial: String, generation: Int, enabled: Bool, pushedAt: Int64) {
+        self.serial = serial
+        self.generation = generation
+        self.enabled = enabled
+        self.pushedAt = pushedAt
+    }
 }
 
 /// Errors of the register, with what to do.
@@ -292,6 +310,15 @@ public final class Register {
                 sql: """
                     ALTER TABLE users ADD COLUMN upn TEXT;
                     ALTER TABLE users ADD COLUMN token_model TEXT;
+                    """)
+        }
+        migrator.registerMigration("v4: authentication server state") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE users ADD COLUMN server_serial TEXT;
+                    ALTER TABLE users ADD COLUMN server_generation INTEGER;
+                    ALTER TABLE users ADD COLUMN server_enabled INTEGER;
+                    ALTER TABLE users ADD COLUMN server_pushed_at INTEGER;
                     """)
         }
         try migrator.migrate(database)

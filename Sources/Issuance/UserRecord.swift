@@ -29,6 +29,10 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         case activatedAt = "activated_at"
         case upn
         case tokenModel = "token_model"
+        case serverSerial = "server_serial"
+        case serverGeneration = "server_generation"
+        case serverEnabled = "server_enabled"
+        case serverPushedAt = "server_pushed_at"
     }
 
     /// The values each integer column may hold: what OTPCore and the drivers accept.
@@ -71,6 +75,7 @@ struct UserRecord: FetchableRecord, PersistableRecord {
     var activatedAt: Int64?
     var upn: String?
     var tokenModel: String?
+    var server: ServerRecord?
 
     /// A new `pending` user, with the schema's defaults for everything the roster does not give.
     init(entry: RosterEntry, at time: Int64) {
@@ -100,6 +105,7 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         activatedAt = nil
         upn = entry.upn
         tokenModel = nil
+        server = nil
     }
 
     init(row: Row) throws {
@@ -131,6 +137,14 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         activatedAt = try stored.optionalInteger(.activatedAt, in: Limits.time)
         upn = try stored.optionalText(.upn)
         tokenModel = try stored.optionalText(.tokenModel)
+        if let serial = try stored.optionalText(.serverSerial) {
+            server = ServerRecord(
+                serial: serial, generation: Int(try stored.integer(.serverGeneration, in: Limits.generation)),
+                enabled: try stored.integer(.serverEnabled, in: Limits.enabled) == 1,
+                pushedAt: try stored.integer(.serverPushedAt, in: Limits.time))
+        } else {
+            server = nil
+        }
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -160,6 +174,10 @@ struct UserRecord: FetchableRecord, PersistableRecord {
         container[Columns.activatedAt] = activatedAt
         container[Columns.upn] = upn
         container[Columns.tokenModel] = tokenModel
+        container[Columns.serverSerial] = server?.serial
+        container[Columns.serverGeneration] = server?.generation
+        container[Columns.serverEnabled] = server?.enabled
+        container[Columns.serverPushedAt] = server?.pushedAt
     }
 
     /// The user as the rest of TokenForge sees them.
@@ -169,7 +187,7 @@ struct UserRecord: FetchableRecord, PersistableRecord {
                 username: username, displayName: displayName, email: email, language: language, method: method,
                 appProfile: appProfile, tokenSerial: tokenSerial, upn: upn),
             state: state, enabled: enabled, sealedSeed: sealedSeed, algorithm: algorithm, digits: digits,
-            period: period, tokenSerial: tokenSerial, slot: slot, slotLabel: slotLabel, tokenModel: tokenModel, drift: drift,
+            period: period, tokenSerial: tokenSerial, slot: slot, slotLabel: slotLabel, tokenModel: tokenModel, server: server, drift: drift,
             lastStep: lastStep, generation: generation, failedAttempts: failedAttempts, locked: locked,
             createdAt: createdAt, issuedAt: issuedAt, activatedAt: activatedAt, updatedAt: updatedAt)
     }

@@ -9,8 +9,8 @@ struct UsersCommand: ParsableCommand {
         discussion: """
             Works while another tokenforge is changing the register. --json prints one array of objects \
             with the keys username, name, email, language, method, app, state, enabled, locked, \
-            failed_attempts, token, slot, drift, generation, created_at, issued_at, activated_at and \
-            updated_at (times in Unix seconds, null when not yet); --csv prints the same columns for a \
+            failed_attempts, token, slot, drift, generation, created_at, issued_at, activated_at, \
+            updated_at, server_serial and server_pushed_at (times in Unix seconds, null when not yet); --csv prints the same columns for a \
             spreadsheet.
 
             \(ExitStatus.helpText)
@@ -55,6 +55,8 @@ struct UsersCommand: ParsableCommand {
         let issuedAt: Int64?
         let activatedAt: Int64?
         let updatedAt: Int64
+        let serverSerial: String?
+        let serverPushedAt: Int64?
 
         enum CodingKeys: String, CodingKey {
             case username, name, email, language, method, app, state, enabled, locked
@@ -64,6 +66,8 @@ struct UsersCommand: ParsableCommand {
             case issuedAt = "issued_at"
             case activatedAt = "activated_at"
             case updatedAt = "updated_at"
+            case serverSerial = "server_serial"
+            case serverPushedAt = "server_pushed_at"
         }
 
         init(_ user: RegisteredUser) {
@@ -85,6 +89,8 @@ struct UsersCommand: ParsableCommand {
             issuedAt = user.issuedAt
             activatedAt = user.activatedAt
             updatedAt = user.updatedAt
+            serverSerial = user.server?.serial
+            serverPushedAt = user.server?.pushedAt
         }
 
         var cells: [String] {
@@ -92,7 +98,8 @@ struct UsersCommand: ParsableCommand {
                 username, name, email, language, method, app ?? "", state, enabled ? "yes" : "no", locked ? "yes" : "no",
                 String(failedAttempts), token ?? "", slot.map(String.init) ?? "", String(drift), String(generation),
                 AuditEntry.format(createdAt), issuedAt.map(AuditEntry.format) ?? "",
-                activatedAt.map(AuditEntry.format) ?? "", AuditEntry.format(updatedAt),
+                activatedAt.map(AuditEntry.format) ?? "", AuditEntry.format(updatedAt), serverSerial ?? "",
+                serverPushedAt.map(AuditEntry.format) ?? "",
             ]
         }
     }
