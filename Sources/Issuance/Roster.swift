@@ -12,10 +12,12 @@ public struct RosterEntry: Equatable, Sendable {
     public var method: Method
     public var appProfile: AppProfile?
     public var tokenSerial: String?
+    /// Postal address lines for the letter's window, from the roster only (the register keeps none).
+    public var address: [String]
 
     public init(
         username: String, displayName: String, email: String, language: Language, method: Method,
-        appProfile: AppProfile? = nil, tokenSerial: String? = nil
+        appProfile: AppProfile? = nil, tokenSerial: String? = nil, address: [String] = []
     ) {
         self.username = username
         self.displayName = displayName
@@ -24,6 +26,7 @@ public struct RosterEntry: Equatable, Sendable {
         self.method = method
         self.appProfile = appProfile
         self.tokenSerial = tokenSerial
+        self.address = address
     }
 }
 
@@ -49,11 +52,12 @@ public struct RosterErrors: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 /// The roster CSV: UTF-8 with a header row naming the columns `username`, `display_name`, `email`,
-/// `language` (fr, de, it, en), `method` (app, token), and optionally `app` (an app profile) and
-/// `token_serial`. Every row is checked before anything is used.
+/// `language` (fr, de, it, en), `method` (app, token), and optionally `app` (an app profile),
+/// `token_serial` and `address` (lines separated by line breaks or `|`). Every row is checked
+/// before anything is used.
 public enum Roster {
     static let required = ["username", "display_name", "email", "language", "method"]
-    static let optional = ["app", "token_serial"]
+    static let optional = ["app", "token_serial", "address"]
 
     public static func parse(_ text: String, file: String) throws(RosterErrors) -> [RosterEntry] {
         let records: [CSVReader.Record]
@@ -144,7 +148,8 @@ public enum Roster {
                 entries.append(
                     RosterEntry(
                         username: username, displayName: displayName, email: email, language: language, method: method,
-                        appProfile: profile, tokenSerial: serial.isEmpty ? nil : serial))
+                        appProfile: profile, tokenSerial: serial.isEmpty ? nil : serial,
+                        address: column("address").map { record.fields[$0] }.map(Self.addressLines) ?? []))
             }
         }
         if records.count < 2 { fail(line: header.line, "the roster has a header but no users") }
@@ -154,5 +159,13 @@ public enum Roster {
         func fail(line: Int, _ message: String) {
             errors.append(RosterError(file: file, line: line, column: nil, message: message))
         }
+    }
+}
+
+extension Roster {
+    /// The non-empty lines of an address field, split at line breaks and `|`.
+    static func addressLines(_ field: String) -> [String] {
+        field.split(whereSeparator: { $0.isNewline || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 }
