@@ -57,7 +57,7 @@ public struct LetterPrint {
 
     /// The users named, in that order, when every one can get a letter (else a `RefusalError`
     /// naming each who cannot); with no names, every user who can.
-    public func users(named usernames: [String]) throws -> [RegisteredUser] {
+    public static func users(named usernames: [String], in register: Register) throws -> [RegisteredUser] {
         guard !usernames.isEmpty else { return try register.users().filter { Self.isPrintable($0.state) } }
         let found = try register.users(named: usernames)
         var refusals: [String: Refusal] = [:]

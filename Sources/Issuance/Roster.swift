@@ -164,7 +164,7 @@ public enum Roster {
 
 extension Roster {
     /// The non-empty lines of an address field, split at line breaks and `|`.
-    static func addressLines(_ field: String) -> [String] {
+    public static func addressLines(_ field: String) -> [String] {
         field.split(whereSeparator: { $0.isNewline || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }

@@ -13,6 +13,7 @@ enum ExitStatus: Int32, CaseIterable {
     case pin = 77
     case refused = 78
     case registerDamaged = 79
+    case notPrintable = 80
 
     var meaning: String {
         switch self {
@@ -29,6 +30,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .pin: "wrong, blocked, missing or unverified PIN"
         case .refused: "the token (or TokenForge's policy) refused the operation"
         case .registerDamaged: "the register is damaged: a stored value is unknown, of the wrong type or out of range"
+        case .notPrintable: "no letter printed: a user named is unknown, activated, revoked or not issued yet"
         }
     }
 

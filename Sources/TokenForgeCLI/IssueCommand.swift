@@ -16,7 +16,9 @@ struct IssueCommand: ParsableCommand {
             App users get a seed (per their app profile), a QR code (OUT/qr/USER.png and .svg) and an \
             activation letter in their language (OUT/letters/USER.LANG.html). Token users get their seed \
             programmed into a token and verified: the one with the roster's serial, else the next one \
-            inserted. Exports go to OUT/exports/. Every file is mode 0600.
+            inserted, and a handover sheet (OUT/sheets/USER.sheet.LANG.html). --pdf FILE also writes \
+            every letter and sheet of the run as one PDF, one page per user. Exports go to OUT/exports/. \
+            Every file is mode 0600.
 
             The register records each step before the next: if a run dies, run it again with --resume; \
             no seed is lost, none is issued twice.
@@ -34,8 +36,9 @@ struct IssueCommand: ParsableCommand {
             "Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
     var exportPassphraseFile: String?
     @Flag(help: "Write the PSKC export unencrypted.") var plaintext = false
-    @Option(help: ArgumentHelp("Letter templates (letter.LANG.mustache) replacing the shipped ones.", valueName: "DIR"))
-    var template: String?
+    @Option(help: ArgumentHelp("Also write every letter and handover sheet as one print-ready PDF.", valueName: "FILE"))
+    var pdf: String?
+    @OptionGroup var letters: LetterOptions
     @Flag(help: "Continue a run that stopped before finishing.") var resume = false
     @Flag(help: "Show what would happen; write nothing.") var dryRun = false
     @Option(help: ArgumentHelp("How long to wait for a token to be inserted.", valueName: "SECONDS")) var tokenWait =
@@ -80,9 +83,12 @@ struct IssueCommand: ParsableCommand {
                 )
             }
         }
+        try checkNewOutput(pdf)
+        let renderer = try letters.renderer(
+            languages: Set(entries.filter { $0.method == .app }.map(\.language)),
+            addresses: Dictionary(entries.map { ($0.username, $0.address) }) { first, _ in first })
         let register = try admin.open()
-        var options = IssueRun.Options(
-            issuer: issuer, outputDirectory: out, letters: try LetterRenderer(overrides: template))
+        var options = IssueRun.Options(issuer: issuer, outputDirectory: out, letters: renderer)
         options.exports = formats
         options.exportPassphrase = exportPassphrase
         options.resume = resume
@@ -112,6 +118,27 @@ struct IssueCommand: ParsableCommand {
             throw CLIFailure(status: .cannotWrite, message: "\(error)")
         } catch let error as RegisterError {
             throw CLIFailure(error)
+        }
+        try printLetters(entries, register: register, renderer: renderer)
+    }
+
+    /// Writes the token users' handover sheets (OUT/sheets/) and, with --pdf, every page of the run.
+    private func printLetters(_ entries: [RosterEntry], register: Register, renderer: LetterRenderer) throws {
+        let delivery = letters.pinDelivery
+        let print = LetterPrint(register: register, renderer: renderer, issuer: issuer) { _ in delivery }
+        let users = try withRegister {
+            try register.users(named: entries.map(\.username))
+        }
+        let printable = entries.compactMap { users[$0.username] }.filter { LetterPrint.isPrintable($0.state) }
+        do {
+            try print.writeHTML(
+                for: printable.filter { $0.entry.method == .token }, into: out + "/sheets", existing: .replaceRegularFile)
+        } catch let error as DurableFileError {
+            throw CLIFailure(status: .cannotWrite, message: "\(error)")
+        }
+        if let pdf {
+            try writePDF(print, users: printable, to: pdf)
+            FileHandle.standardError.write(Data("wrote \(pdf) (\(printable.count) pages)\n".utf8))
         }
     }
 }

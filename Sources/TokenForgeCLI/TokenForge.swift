@@ -20,7 +20,7 @@ public struct TokenForge: ParsableCommand {
             SlotsCommand.self, ProgramCommand.self, EraseCommand.self, TimeCommand.self, PINCommand.self,
             ResetCommand.self, QRCommand.self, ImportCommand.self, ExportMigrationCommand.self, IssueCommand.self,
             UsersCommand.self, EnableCommand.self, DisableCommand.self, RevokeCommand.self, ActivateCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, LettersCommand.self,
         ]
     )
 
