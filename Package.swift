@@ -239,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "IssuanceTests",
             dependencies: [
-                "Issuance", "Exports", "TokenTesting", "Provisioning", "TokenDrivers", "SpecTokenFamily", "TokenModel",
+                "TestSupport", "Activation", "LetterPDF", "Issuance", "Exports", "TokenTesting", "Provisioning", "TokenDrivers", "SpecTokenFamily", "TokenModel",
                 "OTPCore",
             ]
         ),
