@@ -31,6 +31,8 @@ public struct LetterPrint {
     public struct RefusalError: Error, Equatable, Sendable, CustomStringConvertible {
         public let refusals: [String: Refusal]
 
+        public init(refusals: [String: Refusal]) { self.refusals = refusals }
+
         public var description: String {
             refusals.keys.sorted().map { "\($0) \(refusals[$0]!)" }.joined(separator: "; ")
         }
