@@ -63,7 +63,9 @@ public struct LetterContent: Sendable {
             (headings[2], set(wording.administrator)), (headings[3], set(appSteps.scan)),
             (
                 headings[4],
-                set(wording.confirmation(fields.confirmation, digits: uri.digits, helpdesk: fields.helpdesk, login: login))
+                set(
+                    wording.confirmation(
+                        fields.confirmation, digits: uri.digits, helpdesk: fields.helpdesk, login: login))
             ),
         ]
         manualTitle = set(wording.manualTitle)
@@ -78,7 +80,8 @@ public struct LetterContent: Sendable {
             index = end
         }
         var entryRows: [(label: String, value: String)] = [
-            (labels.issuer, uri.issuer ?? issuer), (labels.account, uri.account), (labels.key, groups.joined(separator: " ")),
+            (labels.issuer, uri.issuer ?? issuer), (labels.account, uri.account),
+            (labels.key, groups.joined(separator: " ")),
         ]
         switch uri.kind {
         case .totp(let period):
@@ -108,8 +111,11 @@ public struct LetterContent: Sendable {
             "manualTitle": manualTitle, "manual": manual,
             "manualEntry": manualEntry.enumerated().map { ["label": $1.label, "value": $1.value, "key": $0 == 2] },
             "qrAlt": qrAlternativeText, "qrPNG": Data(png).base64EncodedString(), "qrSVG": svg,
-            "questions": questions ?? "", "helpdesk": helpdesk ?? "", "login": login, "keep": keep,
+            "login": login, "keep": keep,
         ]
+        // Absent, not empty, when not given: Mustache treats an empty string as true.
+        if let questions { context["questions"] = questions }
+        if let helpdesk { context["helpdesk"] = helpdesk }
         for (key, step) in zip(stepKeys, steps) {
             context[key + "Heading"] = step.heading
             context[key] = step.text
@@ -137,6 +143,7 @@ public struct LetterContent: Sendable {
         }
         if let questions { blocks.append(.paragraph(questions)) }
         blocks.append(.note(keep))
-        return PrintedPage(language: language.rawValue, sender: sender, date: date, recipient: recipient, blocks: blocks)
+        return PrintedPage(
+            language: language.rawValue, sender: sender, date: date, recipient: recipient, blocks: blocks)
     }
 }

@@ -67,7 +67,9 @@ public struct LetterFields: Equatable, Sendable {
         helpdesk = try string("helpdesk")
         login = try string("login")
         if let date = try string("date") {
-            guard let parsed = LetterDate(iso: date) else { throw .invalid(file: file, "date \"\(date)\" is not YYYY-MM-DD") }
+            guard let parsed = LetterDate(iso: date) else {
+                throw .invalid(file: file, "date \"\(date)\" is not YYYY-MM-DD")
+            }
             self.date = parsed
         }
         if let confirmation = try string("confirmation") {
@@ -91,7 +93,9 @@ public struct LetterDate: Equatable, Sendable {
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
         else { return nil }
-        let days = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let days = [
+            31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+        ]
         guard (1...days[month - 1]).contains(day) else { return nil }
         (self.year, self.month, self.day) = (year, month, day)
     }
@@ -110,17 +114,25 @@ public struct LetterDate: Equatable, Sendable {
         let months: [String] =
             switch language {
             case .fr:
-                ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                 "novembre", "décembre"]
+                [
+                    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                    "novembre", "décembre",
+                ]
             case .de:
-                ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-                 "November", "Dezember"]
+                [
+                    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+                    "November", "Dezember",
+                ]
             case .it:
-                ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-                 "ottobre", "novembre", "dicembre"]
+                [
+                    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+                    "ottobre", "novembre", "dicembre",
+                ]
             case .en:
-                ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                 "November", "December"]
+                [
+                    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                    "November", "December",
+                ]
             }
         let month = months[self.month - 1]
         switch language {

@@ -55,7 +55,9 @@ public struct LetterPrint {
     }
 
     /// Whether a user in `state` can get a letter or sheet printed.
-    public static func isPrintable(_ state: UserState) -> Bool { [.letterIssued, .programmed, .exported].contains(state) }
+    public static func isPrintable(_ state: UserState) -> Bool {
+        [.letterIssued, .programmed, .exported].contains(state)
+    }
 
     /// The users named, in that order, when every one can get a letter (else a `RefusalError`
     /// naming each who cannot); with no names, every user who can.
@@ -139,7 +141,8 @@ public struct LetterPrint {
             }
             let path = "\(directory)/\(name)"
             try DurableFile.write(
-                Array(html.utf8), to: FilePath(path), existing: existing, directoryPermissions: [.ownerReadWriteExecute],
+                Array(html.utf8), to: FilePath(path), existing: existing,
+                directoryPermissions: [.ownerReadWriteExecute],
                 batch: batch)
             paths.append(path)
         }

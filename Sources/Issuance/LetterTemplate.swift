@@ -4,7 +4,7 @@ import Mustache
 /// A checked Mustache template for letters or handover sheets: it parses, names only known
 /// fields, and (for letters) holds the QR code. Checked when loaded, so a bad template stops a
 /// run before anything is issued.
-struct LetterTemplate {
+struct LetterTemplate: Sendable {
     let file: String
     let template: MustacheTemplate
 
@@ -75,9 +75,12 @@ struct LetterTemplate {
     }
 
     static func reason(_ error: any Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "the template is not valid Mustache (\(error))" }
+        guard let error = error as? MustacheTemplate.Error else {
+            return "the template is not valid Mustache (\(error))"
+        }
         return switch error {
-        case .sectionCloseNameIncorrect: "a {{/…}} closes a section it did not open: check the names of {{#…}} and {{/…}}"
+        case .sectionCloseNameIncorrect:
+            "a {{/…}} closes a section it did not open: check the names of {{#…}} and {{/…}}"
         case .unfinishedName: "a tag is not closed with }}"
         case .expectedSectionEnd: "a section opened with {{#…}} or {{^…}} is never closed with {{/…}}"
         case .invalidSetDelimiter: "a {{=…=}} delimiter change is malformed"

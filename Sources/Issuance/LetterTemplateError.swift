@@ -25,10 +25,12 @@ public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvert
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .unknownField(let file, let line, let name):
             "\(file):\(line): unknown field \"\(name)\" (the fields are listed in the README, \"Letter templates\")"
-        case .unsupportedTag(let file, let line, let tag): "\(file):\(line): \(tag) is not supported in letter templates"
+        case .unsupportedTag(let file, let line, let tag):
+            "\(file):\(line): \(tag) is not supported in letter templates"
         case .noQRCode(let file):
             "\(file):1: the template has no QR code: put {{{qrPNG}}} (as an image's base64 data) or {{{qrSVG}}} in it"
-        case .escapedSVG(let file, let line): "\(file):\(line): write {{{qrSVG}}} in triple braces, or the SVG is printed as text"
+        case .escapedSVG(let file, let line):
+            "\(file):\(line): write {{{qrSVG}}} in triple braces, or the SVG is printed as text"
         case .syntax(let file, let line, let column, let reason): "\(file):\(line):\(column): \(reason)"
         }
     }

@@ -49,21 +49,30 @@ struct LetterWording {
     var headings: [String] {
         switch language {
         case .fr:
-            ["Étape 1 – Installer l’application", "Étape 2 – Protéger l’application par un code",
-             "Étape 3 – L’OTP est activé par votre administrateur", "Étape 4 – Scanner le code QR (une seule fois)",
-             "Étape 5 – Confirmer avec le premier code"]
+            [
+                "Étape 1 – Installer l’application", "Étape 2 – Protéger l’application par un code",
+                "Étape 3 – L’OTP est activé par votre administrateur", "Étape 4 – Scanner le code QR (une seule fois)",
+                "Étape 5 – Confirmer avec le premier code",
+            ]
         case .de:
-            ["Schritt 1 – App installieren", "Schritt 2 – App mit einem Code schützen",
-             "Schritt 3 – OTP wird von Ihrer Administration aktiviert", "Schritt 4 – QR-Code scannen (einmalig)",
-             "Schritt 5 – Mit dem ersten Code bestätigen"]
+            [
+                "Schritt 1 – App installieren", "Schritt 2 – App mit einem Code schützen",
+                "Schritt 3 – OTP wird von Ihrer Administration aktiviert", "Schritt 4 – QR-Code scannen (einmalig)",
+                "Schritt 5 – Mit dem ersten Code bestätigen",
+            ]
         case .it:
-            ["Passo 1 – Installare l’app", "Passo 2 – Proteggere l’app con un codice",
-             "Passo 3 – L’OTP è attivato dal suo amministratore", "Passo 4 – Scansionare il codice QR (una sola volta)",
-             "Passo 5 – Confermare con il primo codice"]
+            [
+                "Passo 1 – Installare l’app", "Passo 2 – Proteggere l’app con un codice",
+                "Passo 3 – L’OTP è attivato dal suo amministratore",
+                "Passo 4 – Scansionare il codice QR (una sola volta)",
+                "Passo 5 – Confermare con il primo codice",
+            ]
         case .en:
-            ["Step 1 – Install the app", "Step 2 – Protect the app with a code",
-             "Step 3 – OTP is enabled by your administrator", "Step 4 – Scan the QR code (once)",
-             "Step 5 – Confirm with the first code"]
+            [
+                "Step 1 – Install the app", "Step 2 – Protect the app with a code",
+                "Step 3 – OTP is enabled by your administrator", "Step 4 – Scan the QR code (once)",
+                "Step 5 – Confirm with the first code",
+            ]
         }
     }
 
@@ -145,8 +154,11 @@ struct LetterWording {
     }
 
     /// Labels of the manual entry: issuer, account, key, type, digits, period, counter, algorithm.
-    var manualLabels: (issuer: String, account: String, key: String, type: String, digits: String, period: String,
-        counter: String, algorithm: String)
+    var manualLabels:
+        (
+            issuer: String, account: String, key: String, type: String, digits: String, period: String,
+            counter: String, algorithm: String
+        )
     {
         switch language {
         case .fr: ("Émetteur", "Compte", "Clé", "Type", "Chiffres", "Période", "Compteur", "Algorithme")

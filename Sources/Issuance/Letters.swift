@@ -5,7 +5,7 @@ import OTPCore
 /// Renders activation letters and handover sheets as HTML, from the shipped templates or from a
 /// directory of overrides (`letter.LANG.mustache`, and optionally `sheet.LANG.mustache`), with the
 /// run's letter fields. Every template is checked when the renderer is made.
-public struct LetterRenderer: @unchecked Sendable {
+public struct LetterRenderer: Sendable {
     let letters: [Language: LetterTemplate]
     let sheets: [Language: LetterTemplate]
     /// What every letter says beyond the user's details.
@@ -19,12 +19,15 @@ public struct LetterRenderer: @unchecked Sendable {
     /// for another language there is used too. A `sheet.LANG.mustache` replaces that sheet.
     public init(
         overrides directory: String? = nil, languages: Set<Language> = Set(Language.allCases),
-        fields: LetterFields = LetterFields(), today: LetterDate = LetterDate(unixTime: Int64(Date().timeIntervalSince1970))
+        fields: LetterFields = LetterFields(),
+        today: LetterDate = LetterDate(unixTime: Int64(Date().timeIntervalSince1970))
     ) throws(LetterTemplateError) {
         var letters: [Language: LetterTemplate] = [:]
         var sheets: [Language: LetterTemplate] = [:]
         var isDirectory: ObjCBool = false
-        if let directory, !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+        if let directory,
+            !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue
+        {
             throw .missingDirectory(directory)
         }
         for language in Language.allCases {
@@ -56,7 +59,8 @@ public struct LetterRenderer: @unchecked Sendable {
     }
 
     static func read(_ path: String) throws(LetterTemplateError) -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw .unreadable(path)
         }
         return text

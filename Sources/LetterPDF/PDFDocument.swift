@@ -1,5 +1,5 @@
-internal import CPangoCairo
 import Activation
+internal import CPangoCairo
 
 /// Sets print runs in type and writes them as one PDF: one A4 page per `PrintedPage`, text laid
 /// out by pango in DejaVu Sans (every accented letter of fr, de, it and en), QR codes drawn by
@@ -146,7 +146,8 @@ struct PageSetter {
         y += text(page.sender.joined(separator: "\n"), x: x, y: y, width: width * 0.6, size: smallSize)
         _ = text(page.date, x: x, y: PDFDocument.top, width: width, size: smallSize, alignRight: true)
         let recipientTop = max(PDFDocument.windowTop, y + 4 * PDFDocument.millimetre)
-        let recipientEnd = recipientTop
+        let recipientEnd =
+            recipientTop
             + text(page.recipient.joined(separator: "\n"), x: x, y: recipientTop, width: width * 0.6, size: 10)
         y = max(PDFDocument.bodyTop, recipientEnd + 8 * PDFDocument.millimetre)
         for item in page.blocks {

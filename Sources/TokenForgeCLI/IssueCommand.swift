@@ -132,13 +132,15 @@ struct IssueCommand: ParsableCommand {
         let printable = entries.compactMap { users[$0.username] }.filter { LetterPrint.isPrintable($0.state) }
         do {
             try print.writeHTML(
-                for: printable.filter { $0.entry.method == .token }, into: out + "/sheets", existing: .replaceRegularFile)
+                for: printable.filter { $0.entry.method == .token }, into: out + "/sheets",
+                existing: .replaceRegularFile)
         } catch let error as DurableFileError {
             throw CLIFailure(status: .cannotWrite, message: "\(error)")
         }
         if let pdf {
             try writePDF(print, users: printable, to: pdf)
-            FileHandle.standardError.write(Data("wrote \(pdf) (\(printable.count) pages)\n".utf8))
+            FileHandle.standardError.write(
+                Data("wrote \(pdf) (\(printable.count) page\(printable.count == 1 ? "" : "s"))\n".utf8))
         }
     }
 }

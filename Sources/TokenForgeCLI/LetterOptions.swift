@@ -9,7 +9,10 @@ extension HandoverSheet.PINDelivery: ExpressibleByArgument {}
 
 /// What letters and handover sheets say beyond each user's details, and the templates they use.
 struct LetterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Letter templates (letter.LANG.mustache, sheet.LANG.mustache) replacing the shipped ones.", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Letter templates (letter.LANG.mustache, sheet.LANG.mustache) replacing the shipped ones.", valueName: "DIR"
+        ))
     var template: String?
     @Option(
         help: ArgumentHelp(
@@ -73,7 +76,9 @@ func checkNewOutput(_ path: String?) throws {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
         throw CLIFailure(
             status: .cannotWrite,
-            message: "\(path) already exists: the PDF holds seeds and is never written over an existing file; choose a new path")
+            message:
+                "\(path) already exists: the PDF holds seeds and is never written over an existing file; choose a new path"
+        )
     }
 }
 

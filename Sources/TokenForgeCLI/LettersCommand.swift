@@ -8,7 +8,8 @@ import Issuance
 struct LettersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letters",
-        abstract: "Print again the letters (app users) and handover sheets (token users) of users who have not activated.",
+        abstract:
+            "Print again the letters (app users) and handover sheets (token users) of users who have not activated.",
         discussion: """
             The same seed is printed again; no new one is made. Named users who are unknown, activated, \
             revoked or not issued yet are refused (exit status 80) and nothing is written. With no USERS, \
@@ -49,7 +50,9 @@ struct LettersCommand: ParsableCommand {
         } catch let error as RegisterError {
             throw CLIFailure(error)
         }
-        guard !chosen.isEmpty else { throw CLIFailure(status: .notPrintable, message: "no user is waiting for a letter") }
+        guard !chosen.isEmpty else {
+            throw CLIFailure(status: .notPrintable, message: "no user is waiting for a letter")
+        }
         let renderer = try letters.renderer(
             languages: Set(chosen.filter { $0.entry.method == .app }.map(\.entry.language)), addresses: addresses)
         let delivery = letters.pinDelivery

@@ -31,7 +31,9 @@ struct LetterBrowserPrintTests {
     }
 
     @Test func theLongestLetterOfEveryLanguagePrintsOnOneA4Page() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-chromium-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tf-chromium-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fields = LetterFields(
@@ -57,7 +59,8 @@ struct LetterBrowserPrintTests {
         }
         let sheet = HandoverSheet(
             username: "bkeller", name: "Bruno Keller", language: .de, serial: "TFDEMO0001", slot: 0, issuer: "ACME",
-            account: "bruno.keller@example.org", pinDelivery: .deliveredSeparately, address: ["Marktgasse 5", "3011 Bern"])
+            account: "bruno.keller@example.org", pinDelivery: .deliveredSeparately,
+            address: ["Marktgasse 5", "3011 Bern"])
         if let pages = try Self.printedPages(renderer.render(sheet), in: directory, name: "sheet") {
             #expect(pages == 1)
         }

@@ -4,7 +4,8 @@ import Testing
 
 /// Custom templates are checked before anything is issued, each error naming file and line.
 struct LetterTemplateTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-templates-\(UUID().uuidString)").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-templates-\(UUID().uuidString)")
+        .path
 
     func write(_ name: String, _ text: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -15,11 +16,16 @@ struct LetterTemplateTests {
 
     @Test func aGoodTemplateReplacesTheShippedLetter() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try write("letter.de.mustache", "<p>{{greeting}}</p>\n<img alt=\"{{qrAlt}}\" src=\"data:image/png;base64,{{{qrPNG}}}\">\n")
+        _ = try write(
+            "letter.de.mustache",
+            "<p>{{greeting}}</p>\n<img alt=\"{{qrAlt}}\" src=\"data:image/png;base64,{{{qrPNG}}}\">\n")
         let renderer = try LetterRenderer(overrides: directory, languages: [.de])
         let entry = RosterEntry(username: "z", displayName: "Zoë", email: "z@example.org", language: .de, method: .app)
         let html = renderer.render(for: entry, issuer: "ACME", uri: try LetterWordingTests.uri(), png: [0], svg: "")
-        #expect(html == "<p>Guten Tag Zoë</p>\n<img alt=\"QR-Code zum Scannen mit der App AccessSecurium\" src=\"data:image/png;base64,AA==\">\n")
+        #expect(
+            html
+                == "<p>Guten Tag Zoë</p>\n<img alt=\"QR-Code zum Scannen mit der App AccessSecurium\" src=\"data:image/png;base64,AA==\">\n"
+        )
     }
 
     @Test func anUnknownFieldIsAnErrorNamingFileAndLine() throws {
@@ -30,13 +36,17 @@ struct LetterTemplateTests {
         }
         #expect(
             "\(LetterTemplateError.unknownField(file: path, line: 3, name: "helpdeskPhone"))"
-                == "\(path):3: unknown field \"helpdeskPhone\" (the fields are listed in the README, \"Letter templates\")")
+                == "\(path):3: unknown field \"helpdeskPhone\" (the fields are listed in the README, \"Letter templates\")"
+        )
     }
 
     @Test func aTemplateWithoutTheQRCodeIsAnError() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = try write("letter.it.mustache", "<p>{{greeting}}</p>\n{{! {{{qrPNG}}} in a comment does not count }}\n")
-        #expect(throws: LetterTemplateError.noQRCode(file: path)) { try LetterRenderer(overrides: directory, languages: [.it]) }
+        let path = try write(
+            "letter.it.mustache", "<p>{{greeting}}</p>\n{{! {{{qrPNG}}} in a comment does not count }}\n")
+        #expect(throws: LetterTemplateError.noQRCode(file: path)) {
+            try LetterRenderer(overrides: directory, languages: [.it])
+        }
     }
 
     @Test func anEscapedSVGIsAnError() throws {

@@ -37,8 +37,10 @@ struct LetterWordingTests {
             let html = try Self.letter(profile, language)
             let steps = AppSteps.steps(for: profile, in: language)
             for part in [steps.install, steps.protect, steps.scan, steps.manual] {
-                let shown = language == .fr ? part.replacingOccurrences(of: " :", with: "\u{202F}:")
-                    .replacingOccurrences(of: " ;", with: "\u{202F};") : part
+                let shown =
+                    language == .fr
+                    ? part.replacingOccurrences(of: " :", with: "\u{202F}:")
+                        .replacingOccurrences(of: " ;", with: "\u{202F};") : part
                 #expect(html.contains(shown), "\(profile) \(language): \(part)")
             }
         }
@@ -110,9 +112,10 @@ struct LetterWordingTests {
         let key = Self.secret.base32EncodedString()
         #expect(key == "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT")
         #expect(html.contains("AAAQ EAYE AUDA OCAJ BIFQ YDIO B4IB CEQT"))
-        for expected in ["Issuer</td><td>ACME", "Account</td><td>zoe.muller@example.org", "time-based (TOTP)",
-            "Digits</td><td>6", "Period</td><td>30 seconds"]
-        {
+        for expected in [
+            "Issuer</td><td>ACME", "Account</td><td>zoe.muller@example.org", "time-based (TOTP)",
+            "Digits</td><td>6", "Period</td><td>30 seconds",
+        ] {
             #expect(html.contains(expected), "\(expected)")
         }
     }
@@ -122,23 +125,37 @@ struct LetterWordingTests {
             sender: ["ACME SA", "Rue du Lac 1", "1000 Lausanne"], helpdesk: "+41 21 555 01 00",
             date: LetterDate(iso: "2027-01-01"), confirmation: .login, login: "portal.example.org")
         let french = try Self.letter(.microsoft, .fr, fields: fields)
-        for expected in ["ACME SA<br>Rue du Lac 1<br>1000 Lausanne", "1er janvier 2027", "Zoë Müller<br>Bahnhofstrasse 12<br>8001 Zürich",
-            "Connectez-vous à portal.example.org", "Des questions\u{202F}? +41 21 555 01 00"]
-        {
+        for expected in [
+            "ACME SA<br>Rue du Lac 1<br>1000 Lausanne", "1er janvier 2027",
+            "Zoë Müller<br>Bahnhofstrasse 12<br>8001 Zürich",
+            "Connectez-vous à portal.example.org", "Des questions\u{202F}? +41 21 555 01 00",
+        ] {
             #expect(french.contains(expected), "\(expected)")
         }
         let german = try Self.letter(.microsoft, .de, fields: LetterFields(helpdesk: "Helpdesk 555"))
         #expect(german.contains("dem Helpdesk (Helpdesk 555) mit"))
         #expect(german.contains("2. Dezember 2026"))
         #expect(german.contains("<div class=\"sender\">ACME<br></div>"))
+        let withoutHelpdesk = try Self.letter(.microsoft, .en)
+        #expect(withoutHelpdesk.contains("to your administrator: it confirms your activation"))
+        #expect(!withoutHelpdesk.contains("Questions?") && !withoutHelpdesk.contains("<p></p>"))
     }
 
     @Test func aLetterConfigurationIsReadStrictly() throws {
         let fields = try LetterFields(
-            configuration: #"{"sender": ["ACME SA", "IT"], "helpdesk": "555", "date": "2026-02-28", "confirmation": "login", "login": "vpn"}"#,
+            configuration:
+                #"{"sender": ["ACME SA", "IT"], "helpdesk": "555", "date": "2026-02-28", "confirmation": "login", "login": "vpn"}"#,
             file: "letters.json")
-        #expect(fields == LetterFields(sender: ["ACME SA", "IT"], helpdesk: "555", date: LetterDate(iso: "2026-02-28"), confirmation: .login, login: "vpn"))
-        #expect(throws: LetterFieldsError.invalid(file: "letters.json", "unknown key \"helpdsk\": the keys are sender, helpdesk, date, confirmation, login")) {
+        #expect(
+            fields
+                == LetterFields(
+                    sender: ["ACME SA", "IT"], helpdesk: "555", date: LetterDate(iso: "2026-02-28"),
+                    confirmation: .login, login: "vpn"))
+        #expect(
+            throws: LetterFieldsError.invalid(
+                file: "letters.json",
+                "unknown key \"helpdsk\": the keys are sender, helpdesk, date, confirmation, login")
+        ) {
             try LetterFields(configuration: #"{"helpdsk": "555"}"#, file: "letters.json")
         }
         #expect(throws: LetterFieldsError.invalid(file: "letters.json", "date \"2026-02-30\" is not YYYY-MM-DD")) {

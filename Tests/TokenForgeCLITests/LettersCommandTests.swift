@@ -41,7 +41,8 @@ struct LettersCommandTests {
             path: directory.path("register.sqlite"), passphrase: Self.environment["TOKENFORGE_ADMIN_PASSPHRASE"],
             newKey: .lowCost())
         let run = try issue(
-            directory, ["--pdf", directory.path("run.pdf"), "--helpdesk", "+41 21 555 01 00", "--letter-date", "2026-12-02"])
+            directory,
+            ["--pdf", directory.path("run.pdf"), "--helpdesk", "+41 21 555 01 00", "--letter-date", "2026-12-02"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try pages(directory.path("run.pdf")) == "Pages:           2")
         let text = try runTool("/usr/bin/pdftotext", [directory.path("run.pdf"), "-"])
@@ -50,7 +51,8 @@ struct LettersCommandTests {
         let letter = try String(contentsOfFile: directory.path("out/letters/crochat.fr.html"), encoding: .utf8)
         #expect(letter.contains("2 décembre 2026"))
 
-        let register = try Register(path: directory.path("register.sqlite"), passphrase: Self.environment["TOKENFORGE_ADMIN_PASSPHRASE"])
+        let register = try Register(
+            path: directory.path("register.sqlite"), passphrase: Self.environment["TOKENFORGE_ADMIN_PASSPHRASE"])
         let crochat = try register.user("crochat")
         let now = Int64(Date().timeIntervalSince1970)
         let code = try TOTPGenerator(secret: register.seed(of: crochat)).code(at: now)
