@@ -81,6 +81,21 @@ struct LettersCommandTests {
         #expect(existing.stderr.contains("already exists"))
     }
 
+    @Test func theDemoWritesTheMergedPDF() throws {
+        let directory = try TemporaryDirectory()
+        let demo = try CLIRunner.run(["demo", "--out", directory.path("demo")], timeout: .seconds(120))
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let pdf = directory.path("demo/letters.pdf")
+        #expect(demo.stdout.contains("wrote \(pdf) (6 pages: letters and handover sheets)"))
+        #expect(try pages(pdf) == "Pages:           6")
+        let attributes = try FileManager.default.attributesOfItem(atPath: pdf)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let text = try runTool("/usr/bin/pdftotext", [pdf, "-"])
+        for name in ["Zoë Müller", "Claire Rochat", "Luca Rossi", "Asha Patel", "Bruno Keller", "Marie Favre"] {
+            #expect(text.contains(name))
+        }
+    }
+
     @Test func aBadTemplateStopsIssueBeforeAnythingIsIssued() throws {
         let directory = try TemporaryDirectory()
         let missing = try issue(directory, ["--template", directory.path("no-such-dir")])
