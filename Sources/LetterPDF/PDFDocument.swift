@@ -151,12 +151,13 @@ struct PageSetter {
             + text(page.recipient.joined(separator: "\n"), x: x, y: recipientTop, width: width * 0.6, size: 10)
         y = max(PDFDocument.bodyTop, recipientEnd + 8 * PDFDocument.millimetre)
         for item in page.blocks {
-            y += height(of: item, x: x, y: y)
+            y += set(item, x: x, y: y)
         }
         return y
     }
 
-    private func height(of block: PrintedBlock, x: Double, y: Double) -> Double {
+    /// Sets one block at `y` (drawing it unless measuring); returns the height it takes.
+    private func set(_ block: PrintedBlock, x: Double, y: Double) -> Double {
         let gap = size * 0.45
         switch block {
         case .title(let title):
