@@ -108,6 +108,9 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        .target(name: "LetterPDF", dependencies: ["Activation", "CPangoCairo"]),
         .target(
             name: "Activation",
             dependencies: [
@@ -134,7 +137,7 @@ let package = Package(
             name: "Issuance",
             dependencies: [
                 "OTPCore", "Activation", "Exports", "PrivacyIDEA", "TokenModel", "TokenDrivers", "Discovery", "Provisioning",
-                "DurableFiles", .product(name: "SystemPackage", package: "swift-system"),
+                "DurableFiles", "LetterPDF", .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -237,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "IssuanceTests",
             dependencies: [
-                "Issuance", "Exports", "TokenTesting", "Provisioning", "TokenDrivers", "SpecTokenFamily", "TokenModel",
+                "TestSupport", "Activation", "LetterPDF", "Issuance", "Exports", "TokenTesting", "Provisioning", "TokenDrivers", "SpecTokenFamily", "TokenModel",
                 "OTPCore",
             ]
         ),

@@ -16,7 +16,15 @@ public enum DemoRun {
         /// A user activated with `code`, read from `source` ("token TFVIRT0001", "the app's seed").
         case activated(username: String, code: String, source: String)
         case register([RegisteredUser])
+        /// The run's letters and handover sheets were written as one PDF.
+        case printed(path: String, pages: Int)
     }
+
+    /// What the demo's letters say beyond each user's details.
+    public static let letterFields = LetterFields(
+        sender: ["TokenForge Demo SA", "Rue du Lac 1", "1000 Lausanne"],
+        helpdesk: "+41 21 555 01 00, helpdesk@example.org", confirmation: .helpdesk,
+        login: "portal.example.org")
 
     /// The register passphrase and the PSKC export password of the demo.
     public static let passphrase = "demo passphrase"
@@ -30,14 +38,24 @@ public enum DemoRun {
         report(.roster(entries))
         let register = try Register(path: directory + "/register.sqlite", passphrase: passphrase)
         let tokens = VirtualTokenSource()
-        var options = IssueRun.Options(
-            issuer: "TokenForge Demo", outputDirectory: directory, letters: try LetterRenderer())
+        var renderer = try LetterRenderer(fields: letterFields, today: LetterDate(unixTime: now()))
+        renderer.addresses = Dictionary(entries.map { ($0.username, $0.address) }) { first, _ in first }
+        var options = IssueRun.Options(issuer: "TokenForge Demo", outputDirectory: directory, letters: renderer)
         options.exports = Set(IssueRun.ExportFormat.allCases)
         options.exportPassphrase = passphrase
         options.now = now
         try withoutActuallyEscaping(report) { report in
             try IssueRun(register: register, options: options, tokens: tokens) { report(.issuance($0)) }.run(entries)
         }
+        let print = LetterPrint(register: register, renderer: renderer, issuer: options.issuer) { _ in
+            .deliveredSeparately
+        }
+        let printable = try LetterPrint.users(named: entries.map(\.username), in: register)
+        try print.writeHTML(
+            for: printable.filter { $0.entry.method == .token }, into: directory + "/sheets",
+            existing: .replaceRegularFile)
+        try print.writePDF(for: printable, to: directory + "/letters.pdf")
+        report(.printed(path: directory + "/letters.pdf", pages: printable.count))
         report(.activating)
         let time = now()
         for entry in entries {

@@ -337,7 +337,7 @@ public final class IssueRun {
                 let png = try code.pngData(scale: 6, margin: 4)
                 let svg = code.svgDocument(scale: 6, margin: 4)
                 let letter = letters.render(
-                    for: users[index].entry, issuer: issuer, account: uris[index].label, png: png, svg: svg)
+                    for: users[index].entry, issuer: issuer, uri: uris[index], png: png, svg: svg)
                 return (png, svg, letter)
             }
         }

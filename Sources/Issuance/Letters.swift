@@ -1,54 +1,85 @@
 import Activation
 import Foundation
-import Mustache
+import OTPCore
 
-/// Renders activation letters from the shipped templates or from a directory of overrides
-/// (`letter.fr.mustache`, `letter.de.mustache`, …).
+/// Renders activation letters and handover sheets as HTML, from the shipped templates or from a
+/// directory of overrides (`letter.LANG.mustache`, and optionally `sheet.LANG.mustache`), with the
+/// run's letter fields. Every template is checked when the renderer is made.
 public struct LetterRenderer: Sendable {
-    let templates: [Language: MustacheTemplate]
+    let letters: [Language: LetterTemplate]
+    let sheets: [Language: LetterTemplate]
+    /// What every letter says beyond the user's details.
+    public let fields: LetterFields
+    /// The day printed when the fields give no date.
+    public let today: LetterDate
+    /// Address lines by username, from the roster's `address` column.
+    public var addresses: [String: [String]] = [:]
 
-    public init(overrides directory: String? = nil) throws {
-        var templates: [Language: MustacheTemplate] = [:]
+    /// `directory` must hold `letter.LANG.mustache` for each language in `languages`; a template
+    /// for another language there is used too. A `sheet.LANG.mustache` replaces that sheet.
+    public init(
+        overrides directory: String? = nil, languages: Set<Language> = Set(Language.allCases),
+        fields: LetterFields = LetterFields(),
+        today: LetterDate = LetterDate(unixTime: Int64(Date().timeIntervalSince1970))
+    ) throws(LetterTemplateError) {
+        var letters: [Language: LetterTemplate] = [:]
+        var sheets: [Language: LetterTemplate] = [:]
+        var isDirectory: ObjCBool = false
+        if let directory,
+            !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue
+        {
+            throw .missingDirectory(directory)
+        }
         for language in Language.allCases {
-            var text = LetterTemplates.template(for: language)
-            if let directory,
-                FileManager.default.fileExists(atPath: "\(directory)/letter.\(language.rawValue).mustache")
-            {
-                text = try String(contentsOfFile: "\(directory)/letter.\(language.rawValue).mustache", encoding: .utf8)
+            let letterFile = directory.map { "\($0)/letter.\(language.rawValue).mustache" }
+            let sheetFile = directory.map { "\($0)/sheet.\(language.rawValue).mustache" }
+            if let letterFile, FileManager.default.fileExists(atPath: letterFile) {
+                letters[language] = try LetterTemplate(
+                    Self.read(letterFile), file: letterFile, fields: LetterTemplates.letterFields, requiresQRCode: true)
+            } else if let letterFile, languages.contains(language) {
+                throw .missingFile(letterFile, language: language)
+            } else {
+                letters[language] = try LetterTemplate(
+                    LetterTemplates.letter, file: "shipped letter", fields: LetterTemplates.letterFields,
+                    requiresQRCode: true)
             }
-            templates[language] = try MustacheTemplate(string: text)
+            if let sheetFile, FileManager.default.fileExists(atPath: sheetFile) {
+                sheets[language] = try LetterTemplate(
+                    Self.read(sheetFile), file: sheetFile, fields: LetterTemplates.sheetFields, requiresQRCode: false)
+            } else {
+                sheets[language] = try LetterTemplate(
+                    LetterTemplates.sheet, file: "shipped sheet", fields: LetterTemplates.sheetFields,
+                    requiresQRCode: false)
+            }
         }
-        self.templates = templates
+        self.letters = letters
+        self.sheets = sheets
+        self.fields = fields
+        self.today = today
     }
 
-    /// The letter for one user; `png` is the QR code image.
-    public func render(for entry: RosterEntry, issuer: String, account: String, png: [UInt8], svg: String) -> String {
-        let profile = entry.appProfile ?? .any
-        let (app, others) = Self.apps(for: profile, language: entry.language)
-        let context: [String: Any] = [
-            "name": entry.displayName, "issuer": issuer, "account": account, "app": app, "otherApps": others,
-            "qrPNG": Data(png).base64EncodedString(), "qrSVG": svg, "language": entry.language.rawValue,
-        ]
-        return templates[entry.language]!.render(context)
+    static func read(_ path: String) throws(LetterTemplateError) -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            throw .unreadable(path)
+        }
+        return text
     }
 
-    static func apps(for profile: AppProfile, language: Language) -> (String, String) {
-        switch profile {
-        case .any, .accessSecurium:
-            let others =
-                switch language {
-                case .fr:
-                    "Si vous avez déjà Google Authenticator ou Microsoft Authenticator, vous pouvez aussi les utiliser."
-                case .de:
-                    "Wenn Sie bereits Google Authenticator oder Microsoft Authenticator haben, können Sie auch diese verwenden."
-                case .it: "Se ha già Google Authenticator o Microsoft Authenticator, può usare anche queste."
-                case .en: "If you already have Google Authenticator or Microsoft Authenticator, you can use them too."
-                }
-            return ("AccessSecurium", others)
-        case .google, .googleAndroid: return ("Google Authenticator", "")
-        case .microsoft: return ("Microsoft Authenticator", "")
-        case .aegis: return ("Aegis Authenticator", "")
-        case .freeOTP: return ("FreeOTP", "")
-        }
+    /// The wording of `entry`'s letter for the account `uri` enrols under `issuer`.
+    public func content(for entry: RosterEntry, issuer: String, uri: OTPAuthURI) -> LetterContent {
+        LetterContent(
+            entry: entry, address: addresses[entry.username] ?? entry.address, uri: uri, issuer: issuer, fields: fields,
+            today: today)
+    }
+
+    /// The HTML letter of one user; `png` and `svg` are the QR code of `uri`.
+    public func render(for entry: RosterEntry, issuer: String, uri: OTPAuthURI, png: [UInt8], svg: String) -> String {
+        letters[entry.language]!.render(content(for: entry, issuer: issuer, uri: uri).context(png: png, svg: svg))
+    }
+
+    /// The HTML handover sheet of one token user.
+    public func render(_ sheet: HandoverSheet) -> String {
+        sheets[sheet.language]!.render(sheet.content(fields: fields, today: today).context)
     }
 }

@@ -15,9 +15,12 @@ public struct RosterEntry: Equatable, Sendable {
     /// The user principal name (user@domain) Microsoft Entra ID knows them by; nil: the e-mail address.
     public var upn: String?
 
+    /// Postal address lines for the letter's window, from the roster only (the register keeps none).
+    public var address: [String]
+
     public init(
         username: String, displayName: String, email: String, language: Language, method: Method,
-        appProfile: AppProfile? = nil, tokenSerial: String? = nil, upn: String? = nil
+        appProfile: AppProfile? = nil, tokenSerial: String? = nil, upn: String? = nil, address: [String] = []
     ) {
         self.username = username
         self.displayName = displayName
@@ -27,6 +30,7 @@ public struct RosterEntry: Equatable, Sendable {
         self.appProfile = appProfile
         self.tokenSerial = tokenSerial
         self.upn = upn
+        self.address = address
     }
 }
 
@@ -60,10 +64,11 @@ public struct RosterErrors: Error, Equatable, Sendable, CustomStringConvertible 
 
 /// The roster CSV: UTF-8 with a header row naming the columns `username`, `display_name`, `email`,
 /// `language` (fr, de, it, en), `method` (app, token), and optionally `app` (an app profile),
-/// `token_serial` and `upn` (the Entra ID user principal name, when it is not the e-mail address). Every row is checked before anything is used.
+/// `token_serial`, `upn` (the Entra ID user principal name, when it is not the e-mail address) and
+/// `address` (lines separated by line breaks or `|`). Every row is checked before anything is used.
 public enum Roster {
     static let required = ["username", "display_name", "email", "language", "method"]
-    static let optional = ["app", "token_serial", "upn"]
+    static let optional = ["app", "token_serial", "upn", "address"]
 
     public static func parse(_ text: String, file: String) throws(RosterErrors) -> [RosterEntry] {
         let records: [CSVReader.Record]
@@ -106,8 +111,12 @@ public enum Roster {
                     RosterError(
                         file: file, line: record.line, column: name.flatMap(column).map { $0 + 1 }, message: message))
             }
+            let addressColumn = column("address")
             if let (index, problem) = record.fields.enumerated().lazy.compactMap({ index, field in
-                RosterField.controlCharacterProblem(field).map { (index, $0) }
+                // An address may span lines; no other field may.
+                RosterField.controlCharacterProblem(
+                    index == addressColumn ? field.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ") : field
+                ).map { (index, $0) }
             }).first {
                 errors.append(RosterError(file: file, line: record.line, column: index + 1, message: problem))
                 continue
@@ -165,7 +174,8 @@ public enum Roster {
                 entries.append(
                     RosterEntry(
                         username: username, displayName: displayName, email: email, language: language, method: method,
-                        appProfile: profile, tokenSerial: serial.isEmpty ? nil : serial, upn: upn.isEmpty ? nil : upn))
+                        appProfile: profile, tokenSerial: serial.isEmpty ? nil : serial, upn: upn.isEmpty ? nil : upn,
+                        address: column("address").map { record.fields[$0] }.map(Self.addressLines) ?? []))
             }
         }
         if records.count < 2 { fail(line: header.line, "the roster has a header but no users") }
@@ -175,5 +185,13 @@ public enum Roster {
         func fail(line: Int, _ message: String) {
             errors.append(RosterError(file: file, line: line, column: nil, message: message))
         }
+    }
+}
+
+extension Roster {
+    /// The non-empty lines of an address field, split at line breaks and `|`.
+    public static func addressLines(_ field: String) -> [String] {
+        field.split(whereSeparator: { $0.isNewline || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 }

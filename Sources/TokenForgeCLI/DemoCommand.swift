@@ -8,8 +8,9 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the whole staff issuance on a sample roster, with virtual tokens in this process.",
         discussion: """
             Four app users (one per language) get seeds, QR codes and letters; two token users get \
-            virtual tokens programmed and verified; the exports are written (PSKC encrypted with the \
-            demo passphrase); then every user is activated with a code from their seed or their token.
+            virtual tokens programmed and verified, and handover sheets; the exports are written (PSKC \
+            encrypted with the demo passphrase) and every letter and sheet goes into one PDF \
+            (letters.pdf); then every user is activated with a code from their seed or their token.
             """)
 
     @Option(
@@ -36,6 +37,7 @@ struct DemoCommand: ParsableCommand {
                 print("   [\(index)/\(total)] \(username): \(outcome)")
             case .issuance(.exported(let path, let users)):
                 print("   wrote \(path) (\(users) users)")
+            case .printed(let path, let pages): print("   wrote \(path) (\(pages) pages: letters and handover sheets)")
             case .activating: print("\n== Activating every user with their first code")
             case .issuance(.started), .issuance(.waitingForToken): break
             case .activated(let username, let code, let source):

@@ -16,6 +16,7 @@ enum ExitStatus: Int32, CaseIterable {
     case outputExists = 80
     case slotMayBeWritten = 81
     case incomplete = 82
+    case notPrintable = 83
 
     var meaning: String {
         switch self {
@@ -37,6 +38,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .slotMayBeWritten:
             "the token's answer was lost after a slot write: the slot may have been written (check with slots, code --slot)"
         case .incomplete: "the run finished but left users pending (their token was not inserted): run it again for them"
+        case .notPrintable: "no letter printed: a user named is unknown, activated, revoked or not issued yet"
         }
     }
 

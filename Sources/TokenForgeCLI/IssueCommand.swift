@@ -18,11 +18,12 @@ struct IssueCommand: ParsableCommand {
             App users get a seed (per their app profile), a QR code (OUT/qr/USER.png and .svg) and an \
             activation letter in their language (OUT/letters/USER.LANG.html). Token users get their seed \
             programmed into a token and verified: the one with the roster's serial, else the next unused \
-            one inserted. Each new token gets its own PIN (--token-pin): generated, kept sealed in the \
-            register and written on a PIN slip (OUT/pins/USER.LANG.txt) to reach the user apart from the \
-            token, or chosen by the user at handover. A token not inserted within --token-wait is skipped: \
-            its user stays pending for the next run (exit 82). Exports go to OUT/exports/. Every file is \
-            mode 0600.
+            one inserted, and a handover sheet (OUT/sheets/USER.sheet.LANG.html). Each new token gets its \
+            own PIN (--token-pin): generated, kept sealed in the register and written on a PIN slip \
+            (OUT/pins/USER.LANG.txt) to reach the user apart from the token, or chosen by the user at \
+            handover. A token not inserted within --token-wait is skipped: its user stays pending for the \
+            next run (exit 82). --pdf FILE also writes every letter and sheet of the run as one PDF, one \
+            page per user. Exports go to OUT/exports/. Every file is mode 0600.
 
             The register records each step before the next, and one tokenforge at a time changes it: if a \
             run dies, run it again with --resume; no seed is lost, none is issued twice.
@@ -33,6 +34,8 @@ struct IssueCommand: ParsableCommand {
     @Argument(help: "The roster CSV.") var roster: String
     @Option(help: "The service name shown in apps and letters.") var issuer: String
     @Option(help: ArgumentHelp("Where QR codes, letters and exports go.", valueName: "DIR")) var out: String
+    @Option(help: ArgumentHelp("Also write every letter and handover sheet as one print-ready PDF.", valueName: "FILE"))
+    var pdf: String?
     @Flag(help: "Continue a run that stopped before finishing.") var resume = false
     @Flag(help: "Apply the roster's changes to users already in the register.") var update = false
     @Flag(help: "Show what would happen; write nothing.") var dryRun = false
@@ -67,11 +70,44 @@ struct IssueCommand: ParsableCommand {
             return
         }
         try issuance.running { try IssueRun.check(entries, issuer: issuer, register: nil, update: update) }
+        try checkNewOutput(pdf)
+        let renderer = try issuance.letters.renderer(
+            languages: Set(entries.filter { $0.method == .app }.map(\.language)),
+            addresses: Dictionary(entries.map { ($0.username, $0.address) }) { first, _ in first })
         let register = try admin.open()
         let run = try issuance.makeRun(
-            register: register, issuer: issuer, out: out, tokenUsers: entries.contains { $0.method == .token },
-            device: device, pin: pin, resume: resume, update: update)
-        try issuance.finish(try issuance.running { try run.run(entries) })
+            register: register, issuer: issuer, out: out, renderer: renderer,
+            tokenUsers: entries.contains { $0.method == .token }, device: device, pin: pin, resume: resume,
+            update: update)
+        let summary = try issuance.running { try run.run(entries) }
+        try printLetters(entries, register: register, renderer: renderer, summary: summary)
+        try issuance.finish(summary)
+    }
+
+    /// Writes the token users' handover sheets (OUT/sheets/) and, with --pdf, every page of the run.
+    /// A sheet says the PIN comes separately when TokenForge generated it, and that the user sets it
+    /// when they chose it at handover.
+    private func printLetters(
+        _ entries: [RosterEntry], register: Register, renderer: LetterRenderer, summary: IssueRun.Summary
+    ) throws {
+        let print = LetterPrint(register: register, renderer: renderer, issuer: issuer) { user in
+            summary.pinSlips[user.entry.username].map { $0 == nil ? .setAtHandover : .deliveredSeparately }
+                ?? .deliveredSeparately
+        }
+        let users = try withRegister { try register.users(named: entries.map(\.username)) }
+        let printable = entries.compactMap { users[$0.username] }.filter { LetterPrint.isPrintable($0.state) }
+        do {
+            try print.writeHTML(
+                for: printable.filter { $0.entry.method == .token }, into: out + "/sheets",
+                existing: .replaceRegularFile)
+        } catch let error as DurableFileError {
+            throw CLIFailure(status: .cannotWrite, message: "\(error)")
+        }
+        if let pdf {
+            try writePDF(print, users: printable, to: pdf)
+            FileHandle.standardError.write(
+                Data("wrote \(pdf) (\(printable.count) page\(printable.count == 1 ? "" : "s"))\n".utf8))
+        }
     }
 }
 
@@ -92,8 +128,7 @@ struct IssuanceOptions: ParsableArguments {
     var privacyideaResolver: String?
     @Option(help: ArgumentHelp("The privacyIDEA realm of the staff (required with --export privacyidea).", valueName: "NAME"))
     var privacyideaRealm: String?
-    @Option(help: ArgumentHelp("Letter templates (letter.LANG.mustache) replacing the shipped ones.", valueName: "DIR"))
-    var template: String?
+    @OptionGroup var letters: LetterOptions
     @Option(help: ArgumentHelp("How long to wait for each token to be inserted (1...3600).", valueName: "SECONDS"))
     var tokenWait = 300
     @Option(
@@ -120,8 +155,8 @@ struct IssuanceOptions: ParsableArguments {
     }
 
     func makeRun(
-        register: Register, issuer: String, out: String, tokenUsers: Bool, device: DeviceOptions, pin: PINOptions,
-        resume: Bool = false, update: Bool = false
+        register: Register, issuer: String, out: String, renderer: LetterRenderer, tokenUsers: Bool,
+        device: DeviceOptions, pin: PINOptions, resume: Bool = false, update: Bool = false
     ) throws -> IssueRun {
         let formats = try formats()
         var exportPassphrase: String?
@@ -135,8 +170,7 @@ struct IssuanceOptions: ParsableArguments {
                 )
             }
         }
-        var options = IssueRun.Options(
-            issuer: issuer, outputDirectory: out, letters: try LetterRenderer(overrides: template))
+        var options = IssueRun.Options(issuer: issuer, outputDirectory: out, letters: renderer)
         options.exports = formats
         if formats.contains(.privacyidea) {
             guard let privacyideaResolver, let privacyideaRealm else {
@@ -202,7 +236,7 @@ struct IssuanceOptions: ParsableArguments {
         }
     }
 
-    /// Tells where the PIN slips are and who was left pending; exit 80 when someone was.
+    /// Tells where the PIN slips are and who was left pending; exit 82 when someone was.
     func finish(_ summary: IssueRun.Summary) throws {
         for (username, slip) in summary.pinSlips.sorted(by: { $0.key < $1.key }) {
             let text =

@@ -21,7 +21,7 @@ public struct TokenForge: ParsableCommand {
             SlotsCommand.self, ProgramCommand.self, EraseCommand.self, TimeCommand.self, PINCommand.self,
             ResetCommand.self, QRCommand.self, ImportCommand.self, ExportMigrationCommand.self, IssueCommand.self,
             UsersCommand.self, EnableCommand.self, DisableCommand.self, RevokeCommand.self, ActivateCommand.self,
-            ReissueCommand.self, UnlockCommand.self, LogCommand.self, AdminsCommand.self, PushCommand.self, DemoCommand.self,
+            ReissueCommand.self, UnlockCommand.self, LogCommand.self, AdminsCommand.self, PushCommand.self, DemoCommand.self, LettersCommand.self,
         ]
     )
 

@@ -137,9 +137,10 @@ struct ReissueCommand: ParsableCommand {
     func run() throws {
         let register = try admin.open()
         let user = try withRegister { try register.user(username) }
+        let renderer = try issuance.letters.renderer(languages: user.entry.method == .app ? [user.entry.language] : [])
         let run = try issuance.makeRun(
-            register: register, issuer: issuer, out: out, tokenUsers: user.entry.method == .token, device: device,
-            pin: pin)
+            register: register, issuer: issuer, out: out, renderer: renderer, tokenUsers: user.entry.method == .token,
+            device: device, pin: pin)
         let summary = try issuance.running { try run.reissue(username, reason: reason.reason, forgetToken: newToken) }
         try issuance.finish(summary)
         print("\(username): reissued (seed \(try withRegister { try register.user(username).generation }))")

@@ -11,8 +11,9 @@ struct RosterTests {
             entries[0]
                 == RosterEntry(
                     username: "zmuller", displayName: "Zoë Müller", email: "zoe.muller@example.org", language: .de,
-                    method: .app))
+                    method: .app, address: ["Bahnhofstrasse 12", "8001 Zürich"]))
         #expect(entries[2].appProfile == .microsoft)
+        #expect(entries[3].address == [])
         #expect(entries[4].tokenSerial == "TFDEMO0001")
     }
 
@@ -24,6 +25,14 @@ struct RosterTests {
         #expect(throws: RosterErrors.self) {
             try Roster.parse(Self.header + "jdoe,\"Doe\nJunior\",jo@example.org,en,app,,\n", file: "r.csv")
         }
+    }
+
+    @Test func anAddressSplitsIntoLinesAtBarsAndLineBreaks() throws {
+        let text =
+            "username,display_name,email,language,method,address\n"
+            + "a,A,a@x.org,fr,app,\"Rue du Lac 1\n1000 Lausanne\"\nb,B,b@x.org,de,app, Marktgasse 5 | 3011 Bern |\n"
+        let entries = try Roster.parse(text, file: "r.csv")
+        #expect(entries.map(\.address) == [["Rue du Lac 1", "1000 Lausanne"], ["Marktgasse 5", "3011 Bern"]])
     }
 
     @Test func theOptionalColumnsMayBeLeftOut() throws {

@@ -1,0 +1,37 @@
+/// A letter or handover-sheet template that cannot be used, named by file and line, found before
+/// anything is issued.
+public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `--template DIR` names no directory.
+    case missingDirectory(String)
+    /// The directory lacks the template for a language the roster uses.
+    case missingFile(String, language: Language)
+    case unreadable(String)
+    /// A tag names a field letters do not have.
+    case unknownField(file: String, line: Int, name: String)
+    /// A tag TokenForge's letters do not support (partials, delimiter changes, inheritance).
+    case unsupportedTag(file: String, line: Int, tag: String)
+    /// A letter template without the QR code (`{{{qrPNG}}}` or `{{{qrSVG}}}`).
+    case noQRCode(file: String)
+    /// `{{qrSVG}}` in double braces: the SVG would be escaped into text.
+    case escapedSVG(file: String, line: Int)
+    /// Mustache cannot parse the template.
+    case syntax(file: String, line: Int, column: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingDirectory(let path): "template directory \(path) does not exist"
+        case .missingFile(let path, let language):
+            "\(path) is missing: the roster has users whose language is \(language.rawValue)"
+        case .unreadable(let path): "cannot read \(path) as UTF-8 text"
+        case .unknownField(let file, let line, let name):
+            "\(file):\(line): unknown field \"\(name)\" (the fields are listed in the README, \"Letter templates\")"
+        case .unsupportedTag(let file, let line, let tag):
+            "\(file):\(line): \(tag) is not supported in letter templates"
+        case .noQRCode(let file):
+            "\(file):1: the template has no QR code: put {{{qrPNG}}} (as an image's base64 data) or {{{qrSVG}}} in it"
+        case .escapedSVG(let file, let line):
+            "\(file):\(line): write {{{qrSVG}}} in triple braces, or the SVG is printed as text"
+        case .syntax(let file, let line, let column, let reason): "\(file):\(line):\(column): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Issuance
+import Testing
+
+/// Custom templates are checked before anything is issued, each error naming file and line.
+struct LetterTemplateTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-templates-\(UUID().uuidString)")
+        .path
+
+    func write(_ name: String, _ text: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aGoodTemplateReplacesTheShippedLetter() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try write(
+            "letter.de.mustache",
+            "<p>{{greeting}}</p>\n<img alt=\"{{qrAlt}}\" src=\"data:image/png;base64,{{{qrPNG}}}\">\n")
+        let renderer = try LetterRenderer(overrides: directory, languages: [.de])
+        let entry = RosterEntry(username: "z", displayName: "Zoë", email: "z@example.org", language: .de, method: .app)
+        let html = renderer.render(for: entry, issuer: "ACME", uri: try LetterWordingTests.uri(), png: [0], svg: "")
+        #expect(
+            html
+                == "<p>Guten Tag Zoë</p>\n<img alt=\"QR-Code zum Scannen mit der App AccessSecurium\" src=\"data:image/png;base64,AA==\">\n"
+        )
+    }
+
+    @Test func anUnknownFieldIsAnErrorNamingFileAndLine() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try write("letter.fr.mustache", "<p>{{greeting}}</p>\n{{{qrSVG}}}\n<p>{{helpdeskPhone}}</p>\n")
+        #expect(throws: LetterTemplateError.unknownField(file: path, line: 3, name: "helpdeskPhone")) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
+        #expect(
+            "\(LetterTemplateError.unknownField(file: path, line: 3, name: "helpdeskPhone"))"
+                == "\(path):3: unknown field \"helpdeskPhone\" (the fields are listed in the README, \"Letter templates\")"
+        )
+    }
+
+    @Test func aTemplateWithoutTheQRCodeIsAnError() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try write(
+            "letter.it.mustache", "<p>{{greeting}}</p>\n{{! {{{qrPNG}}} in a comment does not count }}\n")
+        #expect(throws: LetterTemplateError.noQRCode(file: path)) {
+            try LetterRenderer(overrides: directory, languages: [.it])
+        }
+    }
+
+    @Test func anEscapedSVGIsAnError() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try write("letter.en.mustache", "<p>{{greeting}}</p>\n\n{{qrSVG}}\n")
+        #expect(throws: LetterTemplateError.escapedSVG(file: path, line: 3)) {
+            try LetterRenderer(overrides: directory, languages: [.en])
+        }
+    }
+
+    @Test func aMissingDirectoryOrFileIsAnError() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: LetterTemplateError.missingDirectory(directory)) { try LetterRenderer(overrides: directory) }
+        _ = try write("letter.fr.mustache", "{{{qrPNG}}}")
+        #expect(throws: LetterTemplateError.missingFile(directory + "/letter.de.mustache", language: .de)) {
+            try LetterRenderer(overrides: directory, languages: [.fr, .de])
+        }
+        _ = try LetterRenderer(overrides: directory, languages: [.fr])
+    }
+
+    @Test func aSyntaxErrorIsReadable() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try write("letter.de.mustache", "<p>{{greeting}}</p>\n{{#senderLines}}{{.}}\n{{{qrPNG}}}\n")
+        do {
+            _ = try LetterRenderer(overrides: directory, languages: [.de])
+            Issue.record("the template parsed")
+        } catch {
+            guard case .syntax(let file, _, _, let reason) = error else {
+                Issue.record("not a syntax error: \(error)")
+                return
+            }
+            #expect(file == path)
+            #expect(reason == "a section opened with {{#…}} or {{^…}} is never closed with {{/…}}")
+            #expect(!"\(error)".contains("ParserError"))
+        }
+    }
+
+    @Test func aPartialIsRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try write("letter.de.mustache", "{{{qrPNG}}}\n{{> footer}}\n")
+        #expect(throws: LetterTemplateError.unsupportedTag(file: path, line: 2, tag: "{{>footer}}")) {
+            try LetterRenderer(overrides: directory, languages: [.de])
+        }
+    }
+}
