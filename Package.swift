@@ -43,6 +43,10 @@ let package = Package(
             dependencies: ["OTPCore"]
         ),
         .target(
+            name: "OATHWire",
+            dependencies: ["OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "VirtualToken",
             dependencies: [
                 "TokenWire", "NitrokeyWire", "TokenModel", "OTPCore", "DurableFiles",
@@ -212,6 +216,10 @@ let package = Package(
         .testTarget(
             name: "NitrokeyWireTests",
             dependencies: ["NitrokeyWire", "OTPCore"]
+        ),
+        .testTarget(
+            name: "OATHWireTests",
+            dependencies: ["TestSupport", "OATHWire", "OTPCore"]
         ),
         .testTarget(
             name: "DurableFilesTests",
