@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "VirtualToken",
             dependencies: [
-                "TokenWire", "NitrokeyWire", "TokenModel", "OTPCore", "DurableFiles",
+                "TokenWire", "NitrokeyWire", "OATHWire", "TokenModel", "OTPCore", "DurableFiles",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -84,6 +84,10 @@ let package = Package(
             dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "NitrokeyWire", "OTPCore"]
         ),
         .target(
+            name: "YubiKeyOATHFamily",
+            dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "OATHWire", "OTPCore"]
+        ),
+        .target(
             name: "Discovery",
             dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "SpecTokenFamily", "NitrokeyProFamily"]
         ),
@@ -99,7 +103,7 @@ let package = Package(
             name: "TokenTesting",
             dependencies: [
                 "EmulatorServer", "VirtualToken", "TokenTransport", "TokenDrivers", "SpecTokenFamily", "Provisioning",
-                "TokenModel",
+                "TokenModel", "YubiKeyOATHFamily",
             ]
         ),
         .executableTarget(
@@ -228,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "VirtualTokenTests",
             dependencies: [
-                "TestSupport",
+                "TestSupport", "OATHWire",
                 "VirtualToken", "TokenWire", "NitrokeyWire", "TokenModel", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -239,6 +243,7 @@ let package = Package(
             dependencies: [
                 "TokenDrivers", "SpecTokenFamily", "NitrokeyProFamily", "Discovery", "TokenModel", "TokenTransport",
                 "TokenWire", "NitrokeyWire", "OTPCore", "TokenTesting", "EmulatorServer", "VirtualToken",
+                "YubiKeyOATHFamily", "OATHWire", "Provisioning", "TestSupport",
             ]
         ),
         .testTarget(
