@@ -64,6 +64,8 @@ let package = Package(
             path: "Sources/HIDAPIStandIn"
         ),
         .target(name: "TokenTransport"),
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        .target(name: "PCSCTransport", dependencies: ["CPCSCLite", "TokenTransport"]),
         .target(
             name: "HIDAPITransport",
             dependencies: ["CHIDAPI", "TokenTransport"]
@@ -279,6 +281,7 @@ let package = Package(
             name: "TokenForgeCLITests",
             dependencies: [
                 "TestSupport", "OTPCore", "TokenForgeCLI", "Issuance",
+                "PCSCTransport", "YubiKeyOATHFamily", "Provisioning", "TokenModel", "TokenTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
