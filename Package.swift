@@ -91,7 +91,9 @@ let package = Package(
         ),
         .target(
             name: "Discovery",
-            dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "SpecTokenFamily", "NitrokeyProFamily"]
+            dependencies: [
+                "TokenDrivers", "TokenModel", "TokenTransport", "SpecTokenFamily", "NitrokeyProFamily", "YubiKeyOATHFamily",
+            ]
         ),
         .target(
             name: "Provisioning",
@@ -157,7 +159,8 @@ let package = Package(
         .target(
             name: "TokenForgeCLI",
             dependencies: [
-                "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "TokenDrivers", "Discovery",
+                "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "PCSCTransport", "TokenDrivers",
+                "Discovery",
                 "Provisioning", "Issuance", "Demo", "DurableFiles",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

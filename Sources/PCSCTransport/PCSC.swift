@@ -56,17 +56,20 @@ public final class PCSCBus: SmartCardBus {
             context, reader.name, DWORD(SCARD_SHARE_EXCLUSIVE), DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &handle,
             &protocolInUse)
         guard result == SCARD_S_SUCCESS else { throw PCSCStatus(result).error(operation: "SCardConnect", reader: reader.name) }
-        return PCSCConnection(handle: handle, protocolInUse: protocolInUse, reader: reader)
+        return PCSCConnection(bus: self, handle: handle, protocolInUse: protocolInUse, reader: reader)
     }
 }
 
-/// A card connected exclusively; disconnected (left as it is) when dropped.
+/// A card connected exclusively; disconnected (left as it is) when dropped. It keeps its bus, whose
+/// context the handle belongs to.
 final class PCSCConnection: SmartCardConnection {
     let reader: SmartCardReaderInfo
+    private let bus: PCSCBus
     private let handle: SCARDHANDLE
     private let protocolInUse: DWORD
 
-    init(handle: SCARDHANDLE, protocolInUse: DWORD, reader: SmartCardReaderInfo) {
+    init(bus: PCSCBus, handle: SCARDHANDLE, protocolInUse: DWORD, reader: SmartCardReaderInfo) {
+        self.bus = bus
         self.handle = handle
         self.protocolInUse = protocolInUse
         self.reader = reader

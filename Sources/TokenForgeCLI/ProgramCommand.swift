@@ -86,7 +86,7 @@ struct ProgramCommand: ParsableCommand {
         options.allowPlainImport = allowPlainImport
         let (serial, result) = try withDriver {
             let serial = try driver.serialNumber()
-            try driver.verifyPIN(try pin.pin())
+            if try driver.needsPINToProgram() { try driver.verifyPIN(try pin.pin()) }
             let result = try SlotProgrammer(driver: driver, options: options).program(
                 uri, slot: slot.map(SlotIndex.init), now: Int64(Date().timeIntervalSince1970))
             return (serial, result)
@@ -167,7 +167,7 @@ struct ProgramCommand: ParsableCommand {
         options.allowPlainImport = allowPlainImport
         let serial = try withDriver {
             let serial = try driver.serialNumber()
-            try driver.verifyPIN(try pin.pin())
+            if try driver.needsPINToProgram() { try driver.verifyPIN(try pin.pin()) }
             return serial
         }
         try withDriver {
@@ -204,5 +204,13 @@ struct ProgramCommand: ParsableCommand {
             kind: base.kind, account: account ?? base.account, issuer: fromURI ? base.issuer : issuer,
             secret: base.secret,
             algorithm: base.algorithm, digits: base.digits)
+    }
+}
+
+extension OTPTokenDriver {
+    /// HID tokens are always unlocked to program; a smart-card application only when it has a password.
+    func needsPINToProgram() throws(TokenError) -> Bool {
+        if family.applicationID == nil { return true }
+        return try tokenInfo().pinSet
     }
 }
