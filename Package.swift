@@ -43,9 +43,13 @@ let package = Package(
             dependencies: ["OTPCore"]
         ),
         .target(
+            name: "OATHWire",
+            dependencies: ["OTPCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "VirtualToken",
             dependencies: [
-                "TokenWire", "NitrokeyWire", "TokenModel", "OTPCore", "DurableFiles",
+                "TokenWire", "NitrokeyWire", "OATHWire", "TokenModel", "OTPCore", "DurableFiles",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -60,6 +64,8 @@ let package = Package(
             path: "Sources/HIDAPIStandIn"
         ),
         .target(name: "TokenTransport"),
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        .target(name: "PCSCTransport", dependencies: ["CPCSCLite", "TokenTransport"]),
         .target(
             name: "HIDAPITransport",
             dependencies: ["CHIDAPI", "TokenTransport"]
@@ -80,8 +86,14 @@ let package = Package(
             dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "NitrokeyWire", "OTPCore"]
         ),
         .target(
+            name: "YubiKeyOATHFamily",
+            dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "OATHWire", "OTPCore"]
+        ),
+        .target(
             name: "Discovery",
-            dependencies: ["TokenDrivers", "TokenModel", "TokenTransport", "SpecTokenFamily", "NitrokeyProFamily"]
+            dependencies: [
+                "TokenDrivers", "TokenModel", "TokenTransport", "SpecTokenFamily", "NitrokeyProFamily", "YubiKeyOATHFamily",
+            ]
         ),
         .target(
             name: "Provisioning",
@@ -95,7 +107,7 @@ let package = Package(
             name: "TokenTesting",
             dependencies: [
                 "EmulatorServer", "VirtualToken", "TokenTransport", "TokenDrivers", "SpecTokenFamily", "Provisioning",
-                "TokenModel",
+                "TokenModel", "YubiKeyOATHFamily",
             ]
         ),
         .executableTarget(
@@ -151,7 +163,8 @@ let package = Package(
         .target(
             name: "TokenForgeCLI",
             dependencies: [
-                "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "TokenDrivers", "Discovery",
+                "OTPCore", "Activation", "TokenModel", "TokenTransport", "HIDAPITransport", "PCSCTransport", "TokenDrivers",
+                "Discovery",
                 "Provisioning", "Issuance", "Demo", "DurableFiles", "Exports", "PrivacyIDEA",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -218,13 +231,17 @@ let package = Package(
             dependencies: ["NitrokeyWire", "OTPCore"]
         ),
         .testTarget(
+            name: "OATHWireTests",
+            dependencies: ["TestSupport", "OATHWire", "OTPCore"]
+        ),
+        .testTarget(
             name: "DurableFilesTests",
             dependencies: ["DurableFiles", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(
             name: "VirtualTokenTests",
             dependencies: [
-                "TestSupport",
+                "TestSupport", "OATHWire",
                 "VirtualToken", "TokenWire", "NitrokeyWire", "TokenModel", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -235,6 +252,7 @@ let package = Package(
             dependencies: [
                 "TokenDrivers", "SpecTokenFamily", "NitrokeyProFamily", "Discovery", "TokenModel", "TokenTransport",
                 "TokenWire", "NitrokeyWire", "OTPCore", "TokenTesting", "EmulatorServer", "VirtualToken",
+                "YubiKeyOATHFamily", "OATHWire", "Provisioning", "TestSupport",
             ]
         ),
         .testTarget(
@@ -270,6 +288,7 @@ let package = Package(
             name: "TokenForgeCLITests",
             dependencies: [
                 "TestSupport", "OTPCore", "TokenForgeCLI", "Issuance",
+                "PCSCTransport", "YubiKeyOATHFamily", "Provisioning", "TokenModel", "TokenTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

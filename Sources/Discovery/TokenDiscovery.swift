@@ -6,17 +6,47 @@ public import TokenTransport
 /// family's driver: the one way the CLI, issuance and the benchmarks reach a token.
 public struct TokenDiscovery {
     public let bus: any HIDBus
+    /// Where smart-card tokens are found (PC/SC); nil: HID only.
+    public let smartCards: (any SmartCardBus)?
     public let settings: DriverSettings
 
-    public init(bus: any HIDBus, settings: DriverSettings = DriverSettings()) {
+    public init(bus: any HIDBus, smartCards: (any SmartCardBus)? = nil, settings: DriverSettings = DriverSettings()) {
         self.bus = bus
+        self.smartCards = smartCards
         self.settings = settings
     }
 
-    /// Every HID device connected, supported or not, with its family when TokenForge supports it.
+    /// Every HID device and every card in a reader, supported or not, with its family when TokenForge supports it.
     public func allDevices() throws(DiscoveryError) -> [(device: HIDDeviceInfo, family: TokenFamily?)] {
-        do { return try bus.enumerate().map { ($0, TokenRegistry.family(of: $0)) } } catch { throw .bus(error) }
+        let devices: [(device: HIDDeviceInfo, family: TokenFamily?)]
+        do { devices = try bus.enumerate().map { ($0, TokenRegistry.family(of: $0)) } } catch { throw .bus(error) }
+        return devices + smartCardDevices()
     }
+
+    /// The cards in the smart-card readers, described as devices: path `pcsc:READER`, the serial
+    /// the family's driver reports. A reader the service cannot list is left out.
+    private func smartCardDevices() -> [(device: HIDDeviceInfo, family: TokenFamily?)] {
+        guard let smartCards, let readers = try? smartCards.readers() else { return [] }
+        return readers.filter { $0.atr != nil }.map { reader in
+            var found: (serial: String, family: TokenFamily)?
+            if let connection = try? smartCards.connect(reader) {
+                for family in TokenRegistry.smartCardFamilies {
+                    if let driver = try? family.openDriver(connection, settings: settings), let serial = try? driver.serialNumber() {
+                        found = (serial, family)
+                        break
+                    }
+                }
+            }
+            let device = HIDDeviceInfo(
+                path: Self.smartCardPathPrefix + reader.name, vendorID: found?.family.vendorID ?? 0, productID: 0,
+                serialNumber: found?.serial ?? "", manufacturer: "", product: found?.family.name ?? "smart card",
+                usagePage: 0, usage: 0, interfaceNumber: -1)
+            return (device, found?.family)
+        }
+    }
+
+    /// How a card's path names its reader.
+    public static let smartCardPathPrefix = "pcsc:"
 
     /// The supported tokens connected now.
     public func supportedTokens() throws(DiscoveryError) -> [ConnectedToken] {
@@ -62,6 +92,18 @@ public struct TokenDiscovery {
 
     /// Opens the token's driver, the one its family speaks.
     public func open(_ token: ConnectedToken) throws(TokenError) -> any OTPTokenDriver {
+        if token.family.applicationID != nil, token.path.hasPrefix(Self.smartCardPathPrefix) {
+            let name = String(token.path.dropFirst(Self.smartCardPathPrefix.count))
+            guard let smartCards else { throw .transport("smart cards are not being looked for") }
+            let connection: any SmartCardConnection
+            do throws(SmartCardError) {
+                guard let reader = try smartCards.readers().first(where: { $0.name == name }) else {
+                    throw SmartCardError.noCard(reader: name)
+                }
+                connection = try smartCards.connect(reader)
+            } catch { throw TokenError(error) }
+            return try token.family.openDriver(connection, settings: settings)
+        }
         let connection: any HIDConnection
         do { connection = try bus.open(token.device) } catch { throw TokenError(error) }
         return try token.family.openDriver(connection, settings: settings)

@@ -25,9 +25,9 @@ public struct TokenMaintenance {
 
     public init(driver: any OTPTokenDriver) { self.driver = driver }
 
-    /// Erases `slot` and checks the token no longer lists it.
-    public func erase(_ slot: SlotIndex, pin: PIN) throws(TokenError) {
-        try driver.verifyPIN(pin)
+    /// Erases `slot` and checks the token no longer lists it; `pin` is verified first when given.
+    public func erase(_ slot: SlotIndex, pin: PIN?) throws(TokenError) {
+        if let pin { try driver.verifyPIN(pin) }
         try deleteAndCheck(slot)
     }
 
@@ -39,9 +39,13 @@ public struct TokenMaintenance {
         return true
     }
 
+    /// The check looks for the erased entry itself: on a token whose slots are its list's order
+    /// (a YubiKey), the next credential moves into the erased slot's number.
     private func deleteAndCheck(_ slot: SlotIndex) throws(TokenError) {
+        let erased = try driver.slots().first { $0.slot == slot }
         try driver.deleteSlot(slot)
-        guard try !driver.slots().contains(where: { $0.slot == slot }) else {
+        let remaining = try driver.slots()
+        guard !remaining.contains(where: { entry in erased.map { $0 == entry } ?? (entry.slot == slot) }) else {
             throw .verificationFailed("\(slot) is still listed after erasing it")
         }
     }

@@ -76,3 +76,14 @@ extension TokenError {
         }
     }
 }
+
+extension TokenError {
+    /// A smart-card failure as the family-neutral error: a removed card is `disconnected`.
+    public init(_ error: SmartCardError) {
+        switch error {
+        case .cardRemoved, .noCard: self = .disconnected("\(error)")
+        case .timedOut: self = .timedOut(operation: nil)
+        case .serviceUnavailable, .noReader, .sharingViolation, .failed: self = .transport("\(error)")
+        }
+    }
+}

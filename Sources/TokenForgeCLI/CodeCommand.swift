@@ -79,7 +79,9 @@ struct CodeCommand: ParsableCommand {
                 // A token whose clock cannot be read (a Nitrokey Pro lost it when unplugged) gets this computer's first.
                 _ = try driver.synchroniseClock(to: clock.time)
             }
-            return try driver.calculate(SlotIndex(slot), at: clock.at.map { UInt64(clamping: $0) })
+            // A token without a clock (a YubiKey) computes for the time sent: this computer's unless --at.
+            let time = clock.at ?? (capabilities.codesAtAnyTime && !capabilities.readableClock ? clock.time : nil)
+            return try driver.calculate(SlotIndex(slot), at: time.map { UInt64(clamping: $0) })
         }
         if json {
             try JSONOutput.print(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Discovery
 import Foundation
 import HIDAPITransport
+import PCSCTransport
 import OTPCore
 import Provisioning
 import TokenDrivers
@@ -27,7 +28,7 @@ struct DevicesCommand: ParsableCommand {
 
     func run() throws {
         let devices: [(device: HIDDeviceInfo, family: TokenFamily?)]
-        do { devices = try TokenDiscovery(bus: HIDAPIBus()).allDevices() } catch { throw CLIFailure(error) }
+        do { devices = try TokenDiscovery(bus: HIDAPIBus(), smartCards: try? PCSCBus()).allDevices() } catch { throw CLIFailure(error) }
         let listed = devices.filter { all || $0.family != nil }.map { entry in
             Output(
                 path: entry.device.path, serial: entry.device.serialNumber, family: entry.family?.name,
@@ -163,7 +164,7 @@ struct EraseCommand: ParsableCommand {
 
     func run() throws {
         let driver = try device.openDriver()
-        let pin = try pin.pin()
+        let pin = try withDriver { try driver.needsPINToProgram() } ? try pin.pin() : nil
         try withDriver { try TokenMaintenance(driver: driver).erase(SlotIndex(slot), pin: pin) }
         print("erased slot \(slot)")
     }
@@ -198,6 +199,9 @@ struct TimeCommand: ParsableCommand {
             tokenTime: reading.tokenTime, hostTime: reading.hostTime, driftSeconds: reading.drift,
             synced: reading.synchronised, readable: reading.readable)
         if json { return try JSONOutput.print(output) }
+        if !output.readable, try withDriver({ try driver.capabilities().codesAtAnyTime && driver.time() == nil }) {
+            return print("clock: none; this token computes each code for the time TokenForge sends")
+        }
         let drift =
             output.driftSeconds.map { "\($0 >= 0 ? "+" : "")\($0) s from this computer" }
             ?? (output.readable ? "not set" : "cannot be read from this token")

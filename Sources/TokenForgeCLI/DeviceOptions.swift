@@ -2,6 +2,7 @@ import ArgumentParser
 import Discovery
 import Foundation
 import HIDAPITransport
+import PCSCTransport
 import TokenDrivers
 import TokenModel
 
@@ -32,9 +33,9 @@ struct DeviceOptions: ParsableArguments {
         allowTestTokens || ProcessInfo.processInfo.environment["TOKENFORGE_ALLOW_TEST_TOKENS"] == "1"
     }
 
-    /// The machine's tokens, through hidapi.
+    /// The machine's tokens, through hidapi, and through PC/SC when pcscd is running.
     var discovery: TokenDiscovery {
-        TokenDiscovery(bus: HIDAPIBus(), settings: DriverSettings(timeoutMilliseconds: timeout))
+        TokenDiscovery(bus: HIDAPIBus(), smartCards: try? PCSCBus(), settings: DriverSettings(timeoutMilliseconds: timeout))
     }
 
     /// The chosen token: --device, TOKENFORGE_DEVICE, or the only one connected.

@@ -96,7 +96,7 @@ struct ProgramCommand: ParsableCommand {
         options.allowPlainImport = allowPlainImport
         let serial = try withDriver {
             let serial = try driver.serialNumber()
-            try driver.verifyPIN(try pin.pin())
+            if try driver.needsPINToProgram() { try driver.verifyPIN(try pin.pin()) }
             return serial
         }
         let result: SlotProgrammer.Result
@@ -200,7 +200,7 @@ struct ProgramCommand: ParsableCommand {
         options.allowPlainImport = allowPlainImport
         let serial = try withDriver {
             let serial = try driver.serialNumber()
-            try driver.verifyPIN(try pin.pin())
+            if try driver.needsPINToProgram() { try driver.verifyPIN(try pin.pin()) }
             return serial
         }
         try withDriver {
@@ -238,5 +238,13 @@ struct ProgramCommand: ParsableCommand {
             kind: base.kind, account: account ?? base.account, issuer: fromURI ? base.issuer : issuer,
             secret: base.secret,
             algorithm: base.algorithm, digits: base.digits)
+    }
+}
+
+extension OTPTokenDriver {
+    /// HID tokens are always unlocked to program; a smart-card application only when it has a password.
+    func needsPINToProgram() throws(TokenError) -> Bool {
+        if family.applicationID == nil { return true }
+        return try tokenInfo().pinSet
     }
 }

@@ -88,16 +88,25 @@ struct Serve: ParsableCommand {
             valueName: "MILLISECONDS|realistic"))
     var nitrokeyLatency: String?
     @Option(
+        help:
+            "How many virtual YubiKeys (OATH application) to put into vsmartcard's virtual readers, one per reader port from --vpcd on (flash YKEMU0001.flash, …).")
+    var yubikey = 0
+    @Option(
+        help: ArgumentHelp(
+            "The first virtual reader's card port (vpcd in pcscd; /etc/reader.conf.d/vpcd).", valueName: "HOST:PORT"))
+    var vpcd = "127.0.0.1:35963"
+    @Option(
         help: ArgumentHelp(
             "Arm a fault at start, as a CONTROL command without the serial, e.g. \"stall on\" or \"power-cut 3\" (applies to every token).",
             valueName: "FAULT"))
     var fault: [String] = []
 
     func validate() throws {
-        guard (0...64).contains(count), (0...64).contains(nitrokey) else {
-            throw ValidationError("--count and --nitrokey must be 0 to 64.")
+        guard (0...64).contains(count), (0...64).contains(nitrokey), (0...8).contains(yubikey) else {
+            throw ValidationError("--count and --nitrokey must be 0 to 64, --yubikey 0 to 8.")
         }
-        guard count + nitrokey > 0 || !serial.isEmpty else { throw ValidationError("serve at least one token.") }
+        guard count + nitrokey + yubikey > 0 || !serial.isEmpty else { throw ValidationError("serve at least one token.") }
+        guard vpcdAddress != nil else { throw ValidationError("--vpcd is an IPv4 HOST:PORT, e.g. 127.0.0.1:35963.") }
         if let nitrokeyLatency, NitrokeyLatency(nitrokeyLatency) == nil {
             throw ValidationError("--nitrokey-latency is a number of milliseconds or \"realistic\".")
         }
@@ -114,6 +123,12 @@ struct Serve: ParsableCommand {
         {
             throw ValidationError("serial \"\(name)\" must be 1 to 32 letters, digits or hyphens.")
         }
+    }
+
+    var vpcdAddress: (host: String, port: UInt16)? {
+        let parts = vpcd.split(separator: ":")
+        guard parts.count == 2, let port = UInt16(parts[1]), port > 0 else { return nil }
+        return (String(parts[0]), port)
     }
 
     func run() throws {
@@ -156,6 +171,21 @@ struct Serve: ParsableCommand {
             }
             devices.append(NitrokeyProDevice(pro: pro, name: name))
         }
+        let yubikeys = (0..<yubikey).map { String(format: "YKEMU%04d", $0 + 1) }
+        var links: [VPCDCardLink] = []
+        for (index, name) in yubikeys.enumerated() {
+            let path = directory + "/" + name + ".flash"
+            let card: OATHCard
+            do throws(FlashError) {
+                card = try OATHCard(medium: FileFlashMedium(path: path), serial: 30_000_001 + UInt32(index))
+            } catch {
+                throw EmulatorFailure(unusableFlash: path, error)
+            }
+            guard let address = vpcdAddress, address.port <= UInt16.max - UInt16(index) else {
+                throw EmulatorFailure(status: .usage, message: "--vpcd \(vpcd) leaves no port for YubiKey \(index + 1)")
+            }
+            links.append(VPCDCardLink(card: card, host: address.host, port: address.port + UInt16(index)))
+        }
         let server: EmulatorServer
         do { server = try EmulatorServer(socketPath: socket.path, devices: devices) } catch {
             throw EmulatorFailure(status: .cannotCreate, message: "cannot serve on \(socket.path): \(error)")
@@ -185,9 +215,12 @@ struct Serve: ParsableCommand {
                 _exit(0)
             }
         }
+        for link in links { link.start() }
+        let cards = links.map { "\($0.host):\($0.port)" }.joined(separator: ", ")
         FileHandle.standardOutput.write(
             Data(
-                "tokenforge-emulator: serving \((serials + nitrokeys).joined(separator: ", ")) on \(socket.path)\n".utf8
+                ("tokenforge-emulator: serving \((serials + nitrokeys).joined(separator: ", ")) on \(socket.path)"
+                    + (links.isEmpty ? "" : "; YubiKeys \(yubikeys.joined(separator: ", ")) to vpcd at \(cards)") + "\n").utf8
             ))
         server.run()
     }
