@@ -301,6 +301,48 @@ extension Register {
         }
     }
 
+    // MARK: Server settings
+
+    /// Where and how `push` reaches the authentication server, as remembered (never a password).
+    public struct ServerSettings: Codable, Equatable, Sendable {
+        public var url: String
+        public var user: String
+        public var realm: String
+
+        public init(url: String, user: String, realm: String) {
+            self.url = url
+            self.user = user
+            self.realm = realm
+        }
+    }
+
+    /// The privacyIDEA settings remembered in the register, if any.
+    public func privacyIDEASettings() throws -> ServerSettings? {
+        let stored = try read { db in
+            try DatabaseValue.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'privacyidea'")
+        }
+        guard case .blob(let data)? = stored?.storage else { return nil }
+        guard let settings = try? JSONDecoder().decode(ServerSettings.self, from: data) else {
+            throw RegisterError.damaged(file: path, user: nil, column: "meta.privacyidea", .unreadable)
+        }
+        return settings
+    }
+
+    /// Remembers the privacyIDEA settings for later pushes and `issue --push privacyidea`.
+    public func rememberPrivacyIDEA(_ settings: ServerSettings) throws {
+        _ = try requireKey()
+        let data = try JSONEncoder().encode(settings)
+        let time = now()
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO meta (key, value) VALUES ('privacyidea', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [data])
+            try audit(
+                db, "server-settings", user: nil, detail: "privacyIDEA \(settings.url) as \(settings.user), realm \(settings.realm)",
+                at: time)
+        }
+    }
+
     // MARK: Token PINs
 
     /// The PIN TokenForge set on the token `serial`, opened with the register key.

@@ -36,6 +36,17 @@ struct IssueCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where QR codes, letters and exports go.", valueName: "DIR")) var out: String
     @Option(help: ArgumentHelp("Also write every letter and handover sheet as one print-ready PDF.", valueName: "FILE"))
     var pdf: String?
+    @Option(
+        help: ArgumentHelp(
+            "Then push to the server, with the settings push privacyidea --remember kept.", valueName: "privacyidea"))
+    var push: PushTarget?
+    @Option(
+        help: ArgumentHelp(
+            "With --push: read the privacyIDEA admin password from FILE; else TOKENFORGE_PRIVACYIDEA_PASSWORD.",
+            valueName: "FILE"))
+    var pushPasswordFile: String?
+
+    enum PushTarget: String, ExpressibleByArgument { case privacyidea }
     @Flag(help: "Continue a run that stopped before finishing.") var resume = false
     @Flag(help: "Apply the roster's changes to users already in the register.") var update = false
     @Flag(help: "Show what would happen; write nothing.") var dryRun = false
@@ -75,12 +86,20 @@ struct IssueCommand: ParsableCommand {
             languages: Set(entries.filter { $0.method == .app }.map(\.language)),
             addresses: Dictionary(entries.map { ($0.username, $0.address) }) { first, _ in first })
         let register = try admin.open()
+        let pushing = try push.map { _ in
+            (try PrivacyIDEAOptions.settings(register), try PrivacyIDEAOptions.password(file: pushPasswordFile))
+        }
         let run = try issuance.makeRun(
             register: register, issuer: issuer, out: out, renderer: renderer,
             tokenUsers: entries.contains { $0.method == .token }, device: device, pin: pin, resume: resume,
             update: update)
         let summary = try issuance.running { try run.run(entries) }
         try printLetters(entries, register: register, renderer: renderer, summary: summary)
+        if let (settings, password) = pushing {
+            PrivacyIDEAOptions.print(
+                try PrivacyIDEAOptions.push(register, settings: settings, password: password, dryRun: false),
+                dryRun: false)
+        }
         try issuance.finish(summary)
     }
 

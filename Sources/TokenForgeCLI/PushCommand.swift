@@ -10,52 +10,65 @@ struct PushCommand: ParsableCommand {
         subcommands: [PrivacyIDEAPush.self])
 }
 
-struct PrivacyIDEAPush: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "privacyidea",
-        abstract: "Create, disable, enable, replace and delete the staff's tokens on a privacyIDEA server.",
-        discussion: """
-            Each issued user gets a TOTP token with their seed (serial: their token's, or APP-USER), \
-            disabled while they are disabled; a reissued user's token is replaced; a revoked user's token \
-            is deleted. A second run changes nothing. Tokens in the realm that TokenForge did not push are \
-            listed and left alone. What the server holds for each user is recorded in the register as \
-            each change is made (tokenforge users --json: server_serial, server_pushed_at).
-
-            \(ExitStatus.helpText)
-            """)
-
-    @Option(help: ArgumentHelp("The server's base URL, e.g. https://otp.example.org.", valueName: "URL")) var url: String
-    @Option(help: ArgumentHelp("The privacyIDEA admin to log in as.", valueName: "ADMIN")) var user: String
+/// How to reach privacyIDEA: given here, or remembered in the register with --remember.
+struct PrivacyIDEAOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The server's base URL, e.g. https://otp.example.org.", valueName: "URL")) var url: String?
+    @Option(help: ArgumentHelp("The privacyIDEA admin to log in as.", valueName: "ADMIN")) var user: String?
+    @Option(help: ArgumentHelp("The realm holding the staff.", valueName: "REALM")) var realm: String?
     @Option(
         help: ArgumentHelp(
             "Read the privacyIDEA admin password from FILE; else TOKENFORGE_PRIVACYIDEA_PASSWORD.", valueName: "FILE"))
     var passwordFile: String?
-    @Option(help: ArgumentHelp("The realm holding the staff.", valueName: "REALM")) var realm: String
     @Option(help: ArgumentHelp("How long to wait for each answer (1...300).", valueName: "SECONDS")) var timeout = 30
-    @Flag(help: "Show the changes; make none.") var dryRun = false
-    @OptionGroup var admin: AdminOptions
 
     func validate() throws {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            throw ValidationError("--url \(url) is not an http(s) URL")
+        if let url {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ValidationError("--url \(url) is not an http(s) URL")
+            }
         }
         guard (1...300).contains(timeout) else { throw ValidationError("--timeout \(timeout) is not in 1...300") }
     }
 
-    func run() throws {
+    /// The settings given, completed by those the register remembers; a usage error when any is missing.
+    func settings(_ register: Register) throws -> Register.ServerSettings {
+        try Self.settings(register, url: url, user: user, realm: realm)
+    }
+
+    static func settings(_ register: Register, url: String? = nil, user: String? = nil, realm: String? = nil) throws
+        -> Register.ServerSettings
+    {
+        let remembered = try withRegister { try register.privacyIDEASettings() }
+        guard let url = url ?? remembered?.url, let user = user ?? remembered?.user, let realm = realm ?? remembered?.realm
+        else {
+            throw CLIFailure.usage(
+                "privacyIDEA needs --url, --user and --realm (once with push privacyidea --remember, then they are kept)")
+        }
+        return Register.ServerSettings(url: url, user: user, realm: realm)
+    }
+
+    func password() throws -> String { try Self.password(file: passwordFile) }
+
+    static func password(file passwordFile: String?) throws -> String {
         let password =
             try passwordFile.map { try SecretInput.read($0).components(separatedBy: .newlines).first ?? "" }
             ?? ProcessInfo.processInfo.environment["TOKENFORGE_PRIVACYIDEA_PASSWORD"]
         guard let password, !password.isEmpty else {
-            throw CLIFailure.usage("give the privacyIDEA admin password with --password-file or TOKENFORGE_PRIVACYIDEA_PASSWORD")
+            throw CLIFailure.usage(
+                "give the privacyIDEA admin password with --password-file or TOKENFORGE_PRIVACYIDEA_PASSWORD")
         }
-        let register = try admin.open()
-        let client = PrivacyIDEAClient(baseURL: URL(string: url)!, timeout: TimeInterval(timeout))
-        let report: ServerSync.Report
+        return password
+    }
+
+    /// Logs in and pushes, mapping the server's failures to exit statuses.
+    static func push(
+        _ register: Register, settings: Register.ServerSettings, password: String, dryRun: Bool, timeout: Int = 30
+    ) throws -> ServerSync.Report {
+        let client = PrivacyIDEAClient(baseURL: URL(string: settings.url)!, timeout: TimeInterval(timeout))
         do {
-            try client.login(user: user, password: password)
-            report = try ServerSync.push(
-                register: register, client: client, realm: realm, dryRun: dryRun,
+            try client.login(user: settings.user, password: password)
+            return try ServerSync.push(
+                register: register, client: client, realm: settings.realm, dryRun: dryRun,
                 now: { Int64(Date().timeIntervalSince1970) })
         } catch let error as PrivacyIDEAError {
             let status: ExitStatus =
@@ -69,10 +82,48 @@ struct PrivacyIDEAPush: ParsableCommand {
         } catch let error as RegisterError {
             throw CLIFailure(error)
         }
-        for change in report.changes { print(change) }
+    }
+
+    static func print(_ report: ServerSync.Report, dryRun: Bool) {
+        for change in report.changes { Swift.print(change) }
         for token in report.unknown {
-            print("token \(token.serial)\(token.username.isEmpty ? "" : " (\(token.username))") is on the server but not in the register: left alone")
+            Swift.print(
+                "token \(token.serial)\(token.username.isEmpty ? "" : " (\(token.username))") is on the server but not in the register: left alone"
+            )
         }
-        print("\(report.changes.count) change\(report.changes.count == 1 ? "" : "s")\(dryRun ? " to make (dry run: none made)" : "")")
+        Swift.print(
+            "\(report.changes.count) change\(report.changes.count == 1 ? "" : "s")\(dryRun ? " to make (dry run: none made)" : "")")
+    }
+}
+
+struct PrivacyIDEAPush: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "privacyidea",
+        abstract: "Create, disable, enable, replace and delete the staff's tokens on a privacyIDEA server.",
+        discussion: """
+            Each issued user gets a TOTP token with their seed (serial: their token's, or APP-USER), \
+            disabled while they are disabled; a reissued user's token is replaced; a revoked user's token \
+            is deleted. A second run changes nothing. Tokens in the realm that TokenForge did not push are \
+            listed and left alone. What the server holds for each user is recorded in the register as \
+            each change is made (tokenforge users --json: server_serial, server_pushed_at). --remember \
+            keeps --url, --user and --realm in the register (never the password) for later pushes and \
+            for issue --push privacyidea.
+
+            \(ExitStatus.helpText)
+            """)
+
+    @OptionGroup var server: PrivacyIDEAOptions
+    @Flag(help: "Keep --url, --user and --realm in the register for later pushes.") var remember = false
+    @Flag(help: "Show the changes; make none.") var dryRun = false
+    @OptionGroup var admin: AdminOptions
+
+    func run() throws {
+        let password = try server.password()
+        let register = try admin.open()
+        let settings = try server.settings(register)
+        let report = try PrivacyIDEAOptions.push(
+            register, settings: settings, password: password, dryRun: dryRun, timeout: server.timeout)
+        if remember { try withRegister { try register.rememberPrivacyIDEA(settings) } }
+        PrivacyIDEAOptions.print(report, dryRun: dryRun)
     }
 }

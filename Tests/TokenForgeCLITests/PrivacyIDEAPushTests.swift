@@ -66,7 +66,7 @@ struct PrivacyIDEAPushTests {
 
     @Test func pushKeepsTheServerInStepThroughDisableRevokeAndReissue() throws {
         let emulator = try EmulatorHarness(count: 1)
-        let server = try Server(directory: emulator.directory, users: ["zmuller", "crochat", "lrossi"])
+        let server = try Server(directory: emulator.directory, users: ["zmuller", "crochat", "lrossi", "apatel"])
         let registerPath = emulator.directory.path("register.sqlite")
         let register = ["--register", registerPath]
         _ = try Register(path: registerPath, passphrase: "admin passphrase", newKey: .lowCost())
@@ -91,7 +91,9 @@ struct PrivacyIDEAPushTests {
             try uris[account]!.totpGenerator!.code(at: Int64(Date().timeIntervalSince1970))
         }
 
-        let first = try push()
+        let first = try emulator.tokenforge(
+            ["push", "privacyidea", "--url", server.url, "--user", "admin", "--realm", "acme", "--remember"] + register,
+            environment: Self.environment)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.hasSuffix("3 changes\n"), "\(first.stdout)")
         let issued = try uris()
@@ -131,6 +133,16 @@ struct PrivacyIDEAPushTests {
 
         let third = try push()
         #expect(third.stdout == "0 changes\n", "\(third.stdout)\(third.stderr)")
+
+        // A user issued later reaches the server in the same run, with the remembered settings.
+        let later = try emulator.directory.file(
+            "later.csv", contents: "username,display_name,email,language,method\napatel,Asha Patel,asha.patel@example.org,en,app\n")
+        let issuedAndPushed = try emulator.tokenforge(
+            ["issue", later, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "uris", "--push", "privacyidea"]
+                + register, environment: Self.environment)
+        #expect(issuedAndPushed.status == 0, "\(issuedAndPushed.stderr)")
+        #expect(issuedAndPushed.stdout == "apatel: create token APP-apatel\n1 change\n")
+        #expect(try server.validate("apatel", code("asha.patel@example.org", try uris())))
         let wrong = try emulator.tokenforge(
             ["push", "privacyidea", "--url", server.url, "--user", "admin", "--realm", "acme"] + register,
             environment: Self.environment.merging(["TOKENFORGE_PRIVACYIDEA_PASSWORD": "not it"]) { _, new in new })
