@@ -72,11 +72,18 @@ final class EmulatorHarness {
         try process.kill()
     }
 
+    /// The emulator serves virtual YubiKeys to pcscd: only then do the commands look for smart cards.
+    var servesSmartCards: Bool { arguments.contains("--yubikey") }
+
     var environment: [String: String] {
-        [
+        var environment = [
             "LD_LIBRARY_PATH": libraryDirectory, "TOKENFORGE_EMULATOR_SOCKET": socket,
             "TOKENFORGE_ALLOW_TEST_TOKENS": "1", "TOKENFORGE_PIN": "123456", "TOKENFORGE_NEW_PIN": "123456",
         ]
+        // pcsc-lite's client library finds pcscd through this socket: a test of HID tokens points it
+        // nowhere, so a virtual YubiKey another test puts into the shared reader is not among its tokens.
+        if !servesSmartCards { environment["PCSCLITE_CSOCK_NAME"] = directory.path("no-pcscd.comm") }
+        return environment
     }
 
     /// Runs the built `tokenforge` against this emulator.
