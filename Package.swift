@@ -36,7 +36,10 @@ let package = Package(
         ),
         .target(
             name: "TokenWire",
-            dependencies: ["OTPCore", "TokenModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "OTPCore", "TokenModel", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "NitrokeyWire",
@@ -204,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "TokenWireTests",
             dependencies: [
-                "TokenWire", "TokenModel", "OTPCore",
+                "TestSupport", "TokenWire", "TokenModel", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

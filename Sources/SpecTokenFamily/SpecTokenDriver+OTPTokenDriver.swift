@@ -70,7 +70,12 @@ extension SpecTokenDriver: OTPTokenDriver {
         if info.capabilities.contains([.wrappedSeedImport, .attestation]) {
             let key = try attestedKey(allowTestManufacturer: policy.allowTestTokens)
             do {
-                seed = .wrapped(try SeedWrap.wrap(secret, to: key, slot: slot, configuration: configuration))
+                seed =
+                    info.capabilities.contains(.pinProtection)
+                    ? .boundWrapped(
+                        try SeedWrap.wrap(
+                            secret, to: key, slot: slot, configuration: configuration, binding: .allParameters))
+                    : .wrapped(try SeedWrap.wrap(secret, to: key, slot: slot, configuration: configuration))
             } catch {
                 throw .unsupported("cannot encrypt the seed: \(error)")
             }
