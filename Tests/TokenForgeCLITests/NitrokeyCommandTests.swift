@@ -203,5 +203,8 @@ struct NitrokeyCommandTests {
             try emulator.control("plug NKEMU0001")
         }
         #expect(try run(emulator, ["slots"]).stdout == "0\tTOTP SHA1 6 digits 30 s\tb\n")
+        // The card counts only wrong PINs: three power cuts used no admin-PIN try.
+        let info = try run(emulator, ["info"])
+        #expect(info.stdout.contains("admin PIN 3 tries left"), "\(info.stdout)")
     }
 }
