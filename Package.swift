@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "tokenforge-emulator", targets: ["tokenforge-emulator"]),
         .library(name: "OTPCore", targets: ["OTPCore"]),
         .library(name: "hidapi-standin", type: .dynamic, targets: ["HIDAPIStandIn"]),
+        /// For the fuzz package (fuzz/) only: the parsers and wire sides as fuzz targets.
+        .library(name: "FuzzHarnesses", targets: ["FuzzHarnesses"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -190,6 +192,18 @@ let package = Package(
         .target(
             name: "TestSupport",
             path: "Tests/Support"
+        ),
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: [
+                "OTPCore", "TokenModel", "TokenWire", "NitrokeyWire", "VirtualToken", "EmulatorServer", "Issuance",
+                "Exports", "Activation", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/FuzzHarnesses"
+        ),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["FuzzHarnesses"]
         ),
         .testTarget(
             name: "TestSupportTests",
