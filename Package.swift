@@ -130,6 +130,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "soak",
+            dependencies: [
+                "EmulatorServer", "VirtualToken", "TokenTesting", "Provisioning", "SpecTokenFamily", "NitrokeyProFamily",
+                "NitrokeyWire", "TokenDrivers", "TokenModel", "TokenTransport", "OTPCore",
+            ],
+            path: "bench/soak"
+        ),
+        .executableTarget(
             name: "qr-bench",
             dependencies: ["Activation", "OTPCore"],
             path: "bench/qr-bench"
