@@ -24,11 +24,24 @@ extension EmulatedDevice {
 
 /// The RTC of an emulated token: the host clock plus a drift the CONTROL `clock` command sets.
 public final class DriftingClock: DeviceClock, @unchecked Sendable {
+    /// The CONTROL `clock` command moves a clock at most this far in all (100 years), so the
+    /// drifted time always fits.
+    public static let maximumDrift: Int64 = 3_155_760_000
     private let base = SystemDeviceClock()
-    public var drift: Int64 = 0
+    public private(set) var drift: Int64 = 0
     public init() {}
-    public var seconds: Int64 { base.seconds + drift }
+    public var seconds: Int64 { base.seconds &+ drift }
     public var milliseconds: UInt64 { base.milliseconds }
+
+    /// Adds `seconds` to the drift; refuses a total beyond `maximumDrift` either way.
+    public func move(by seconds: Int64) throws(EmulatorError) {
+        let (total, overflow) = drift.addingReportingOverflow(seconds)
+        guard !overflow, total.magnitude <= Self.maximumDrift.magnitude else {
+            throw EmulatorError(
+                "clock moves a token's clock at most \(Self.maximumDrift) s (100 years) either way in all; it is off by \(drift) s now")
+        }
+        drift = total
+    }
 }
 
 public struct EmulatorError: Error, CustomStringConvertible {
@@ -85,7 +98,7 @@ public final class SpecTokenDevice: EmulatedDevice {
         case "power-cut": token.cutPower(afterFlashSteps: try count(2))
         case "clock":
             guard words.count > 2, let seconds = Int64(words[2]) else { throw EmulatorError("clock SERIAL SECONDS") }
-            clock.drift += seconds
+            try clock.move(by: seconds)
         default:
             throw EmulatorError("unknown control command \(words.first ?? "")")
         }

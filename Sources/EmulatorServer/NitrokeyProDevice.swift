@@ -73,6 +73,9 @@ public final class NitrokeyProDevice: EmulatedDevice {
             pro.latency = latency
         case "clock":
             guard words.count > 2, let seconds = Int64(words[2]) else { throw EmulatorError("clock SERIAL SECONDS") }
+            guard seconds.magnitude <= DriftingClock.maximumDrift.magnitude else {
+                throw EmulatorError("clock moves a token's clock at most \(DriftingClock.maximumDrift) s (100 years) at a time")
+            }
             pro.adjustClock(by: seconds)
         default:
             throw EmulatorError("unknown control command \(words.first ?? "")")

@@ -89,7 +89,12 @@ extension SpecTokenDriver: OTPTokenDriver {
 
     /// Reads the clock first: one right to the second is left alone, every SET_TIME being a flash write.
     public func synchroniseClock(to now: Int64) throws(TokenError) -> Int64? {
-        let drift = try time().map { Int64($0) - now }
+        let drift = try time().map { (time) throws(TokenError) -> Int64 in
+            guard let seconds = Int64(exactly: time) else {
+                throw .protocolViolation("the token's clock reads \(time) s, past any time it can be set to")
+            }
+            return seconds &- now
+        }
         if drift != 0 { try setTime(UInt64(now)) }
         return drift
     }

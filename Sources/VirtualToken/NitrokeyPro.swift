@@ -113,12 +113,13 @@ public final class NitrokeyPro {
     }
 
     /// The clock TOTP codes use: what SET_TIME set, running since (0 from power-on until set).
+    /// The firmware counts in unsigned 64-bit seconds, so a time set near the top wraps, never traps.
     public var currentTime: Int64 {
-        clockBase.time + Int64((clock.milliseconds &- clockBase.milliseconds) / 1_000)
+        clockBase.time &+ Int64(truncatingIfNeeded: (clock.milliseconds &- clockBase.milliseconds) / 1_000)
     }
 
     /// Moves the running clock (emulated drift).
-    public func adjustClock(by seconds: Int64) { clockBase.time += seconds }
+    public func adjustClock(by seconds: Int64) { clockBase.time &+= seconds }
 
     // MARK: Reports
 

@@ -29,6 +29,7 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "tokenwire-token", run: tokenWireToken),
         FuzzTarget(name: "nitrokey-host", run: nitrokeyHost),
         FuzzTarget(name: "nitrokey-device", run: nitrokeyDevice),
+        FuzzTarget(name: "emulator-socket", run: emulatorSocket),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -148,6 +149,37 @@ public struct FuzzTarget: Sendable {
             clock.advance(milliseconds: 50)
             _ = try? pro.getReport()
         }
+    }
+}
+
+extension FuzzTarget {
+    static let socketPath = NSTemporaryDirectory() + "/tokenforge-fuzz-\(getpid()).sock"
+
+    /// The emulator's side of its socket: the input as the byte stream a client sends, to a server
+    /// with a spec token and a Nitrokey Pro.
+    static func emulatorSocket(_ bytes: [UInt8]) {
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { return }
+        var size: Int32 = 4 << 20
+        for descriptor in pair {
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        let client = pair[0]
+        _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        shutdown(client, Int32(SHUT_WR))
+        let clock = DriftingClock()
+        guard
+            let token = try? SpecToken(
+                medium: MemoryFlashMedium(), clock: clock, random: FuzzRandom(seed: 3), newIdentity: identity),
+            let pro = try? NitrokeyPro(
+                medium: MemoryFlashMedium(), clock: ManualDeviceClock(), random: FuzzRandom(seed: 5), cardSerial: 2),
+            let server = try? EmulatorServer(
+                socketPath: socketPath,
+                devices: [SpecTokenDevice(token: token, clock: clock), NitrokeyProDevice(pro: pro, name: "NKFUZZ0001")])
+        else { preconditionFailure("the emulator does not start") }
+        server.serve(SocketConnection(descriptor: pair[1]))
+        close(client)
     }
 }
 
