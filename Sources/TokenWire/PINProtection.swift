@@ -33,7 +33,8 @@ public enum PINProtection {
     }
 
     /// Protects the PIN fields of SET_PIN (`newPIN`), VERIFY_PIN (`pin`) or CHANGE_PIN (both) for
-    /// `channel`, to the token's current PIN key. Host key and IVs are inputs so vectors can be replayed.
+    /// `channel`, to the token's current PIN key. Host key and the two 16-byte IVs (current PIN, new
+    /// PIN) are inputs so vectors can be replayed; by default they are drawn at random.
     public static func seal(
         pin: PIN?, newPIN: PIN?, command: TokenCommand, channel: ChannelID,
         tokenKey: P256.KeyAgreement.PublicKey, hostKey: P256.KeyAgreement.PrivateKey = .init(),
@@ -42,6 +43,7 @@ public enum PINProtection {
         let keys = SessionKeys(shared: try hostKey.sharedSecretFromKeyAgreement(with: tokenKey))
         var generator = SystemRandomNumberGenerator()
         let ivs = ivs ?? (0..<2).map { _ in (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+        guard ivs.count == 2 else { throw PINProtectionError.malformed }
         let pinEncrypted = try pin.map { try encrypt($0, key: keys.aesKey, iv: ivs[0]) }
         let newPINEncrypted = try newPIN.map { try encrypt($0, key: keys.aesKey, iv: ivs[1]) }
         let keyAgreement = Array(hostKey.publicKey.x963Representation)
