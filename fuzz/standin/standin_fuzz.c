@@ -16,7 +16,19 @@ static pthread_mutex_t input_lock = PTHREAD_MUTEX_INITIALIZER;
 static const uint8_t *input;
 static size_t input_size;
 
-/* Answers each connection with the current input, then drains and closes it. */
+/* Drains one connection until the stand-in closes it, on its own thread so that a link the
+   stand-in keeps open never holds up the next connection. */
+static void *drain(void *descriptor)
+{
+    int client = (int)(intptr_t)descriptor;
+    uint8_t sink[4096];
+    while (recv(client, sink, sizeof sink, 0) > 0) {
+    }
+    close(client);
+    return NULL;
+}
+
+/* Answers each connection with the current input, then closes its sending side. */
 static void *serve(void *unused)
 {
     (void)unused;
@@ -32,10 +44,11 @@ static void *serve(void *unused)
         }
         pthread_mutex_unlock(&input_lock);
         shutdown(client, SHUT_WR);
-        uint8_t sink[4096];
-        while (recv(client, sink, sizeof sink, 0) > 0) {
-        }
-        close(client);
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, drain, (void *)(intptr_t)client) == 0)
+            pthread_detach(thread);
+        else
+            close(client);
     }
     return NULL;
 }
