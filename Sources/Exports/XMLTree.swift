@@ -44,6 +44,10 @@ enum XMLTreeError: Error {
 enum XMLTree {
     static func parse(_ text: String) throws(XMLTreeError) -> XMLTreeElement {
         guard !text.contains("<!DOCTYPE"), !text.contains("<!ENTITY") else { throw .doctype }
+        // XML 1.0 §2.2 has no character U+0000, and Foundation's parser crashes on one.
+        if let nul = text.utf8.firstIndex(of: 0) {
+            throw .malformed(line: text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 })
+        }
         let builder = Builder()
         let parser = XMLParser(data: Data(text.utf8))
         parser.shouldProcessNamespaces = true
