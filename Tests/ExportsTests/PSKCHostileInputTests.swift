@@ -12,4 +12,10 @@ struct PSKCHostileInputTests {
             """
         #expect(throws: PSKCReadError.malformedXML(line: 3)) { try PSKCDocument.read(xml: document) }
     }
+
+    @Test func aProcessingInstructionIsMalformedXMLAtItsLine() {
+        let document = "<?xml version=\"1.0\"?>\n<?xmlUTF-8?>\n<KeyContainer/>"
+        #expect(throws: PSKCReadError.malformedXML(line: 2)) { try PSKCDocument.read(xml: document) }
+        #expect(throws: PSKCReadError.malformedXML(line: 1)) { try PSKCDocument.read(xml: "<?xmlUTF?><a/>") }
+    }
 }
