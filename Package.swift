@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "tokenforge-emulator", targets: ["tokenforge-emulator"]),
         .library(name: "OTPCore", targets: ["OTPCore"]),
         .library(name: "hidapi-standin", type: .dynamic, targets: ["HIDAPIStandIn"]),
+        /// For the fuzz package (fuzz/) only: the parsers and wire sides as fuzz targets.
+        .library(name: "FuzzHarnesses", targets: ["FuzzHarnesses"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -36,7 +38,10 @@ let package = Package(
         ),
         .target(
             name: "TokenWire",
-            dependencies: ["OTPCore", "TokenModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "OTPCore", "TokenModel", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "NitrokeyWire",
@@ -140,6 +145,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "soak",
+            dependencies: [
+                "EmulatorServer", "VirtualToken", "TokenTesting", "Provisioning", "SpecTokenFamily", "NitrokeyProFamily",
+                "NitrokeyWire", "TokenDrivers", "TokenModel", "TokenTransport", "OTPCore",
+            ],
+            path: "bench/soak"
+        ),
+        .executableTarget(
             name: "qr-bench",
             dependencies: ["Activation", "OTPCore"],
             path: "bench/qr-bench"
@@ -205,6 +218,18 @@ let package = Package(
             name: "TestSupport",
             path: "Tests/Support"
         ),
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: [
+                "OTPCore", "TokenModel", "TokenWire", "NitrokeyWire", "VirtualToken", "EmulatorServer", "Issuance",
+                "Exports", "Activation", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/FuzzHarnesses"
+        ),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["FuzzHarnesses"]
+        ),
         .testTarget(
             name: "TestSupportTests",
             dependencies: ["TestSupport"]
@@ -221,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "TokenWireTests",
             dependencies: [
-                "TokenWire", "TokenModel", "OTPCore",
+                "TestSupport", "TokenWire", "TokenModel", "OTPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -28,7 +28,7 @@ public final class DriftingClock: DeviceClock, @unchecked Sendable {
     public static let maximumAdjustment: Int64 = 1_000_000_000_000
 
     private let base = SystemDeviceClock()
-    public var drift: Int64 = 0
+    public private(set) var drift: Int64 = 0
     public init() {}
     /// The host clock plus the drift, held at the ends of `Int64` rather than wrapping.
     public var seconds: Int64 { base.seconds.addingClamped(drift) }

@@ -35,6 +35,8 @@ public final class EmulatorServer: Sendable {
         guard listen(listener, 64) == 0 else { throw SocketConnection.Failure.system("listen", errno) }
     }
 
+    deinit { close(listener) }
+
     /// Accepts connections until the process ends.
     public func run() -> Never {
         while true {
@@ -46,8 +48,8 @@ public final class EmulatorServer: Sendable {
         }
     }
 
-    /// Answers one connection's requests in order.
-    func serve(_ connection: SocketConnection) {
+    /// Answers one connection's requests in order, until it closes or breaks the protocol.
+    public func serve(_ connection: SocketConnection) {
         var bound: Int?
         while let message = try? connection.receive() {
             do {

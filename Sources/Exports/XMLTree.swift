@@ -44,6 +44,20 @@ enum XMLTreeError: Error {
 enum XMLTree {
     static func parse(_ text: String) throws(XMLTreeError) -> XMLTreeElement {
         guard !text.contains("<!DOCTYPE"), !text.contains("<!ENTITY") else { throw .doctype }
+        let bytes = Array(text.utf8)
+        func line(at offset: Int) -> Int { bytes[..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
+        // XML 1.0 §2.2 has no character U+0000, and Foundation's parser crashes on one.
+        if let nul = bytes.firstIndex(of: 0) { throw .malformed(line: line(at: nul)) }
+        // Nor does PSKC use processing instructions, some of which crash Foundation's parser too:
+        // only the XML declaration, first in the document, is let through.
+        let declaration = Array("<?xml".utf8)
+        let start =
+            bytes.starts(with: declaration) && bytes.count > 5 && [0x20, 0x09, 0x0D, 0x0A].contains(bytes[5]) ? 2 : 0
+        if let instruction = (start..<max(start, bytes.count - 1)).first(where: {
+            bytes[$0] == UInt8(ascii: "<") && bytes[$0 + 1] == UInt8(ascii: "?")
+        }) {
+            throw .malformed(line: line(at: instruction))
+        }
         let builder = Builder()
         let parser = XMLParser(data: Data(text.utf8))
         parser.shouldProcessNamespaces = true

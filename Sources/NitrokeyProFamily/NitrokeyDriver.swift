@@ -59,9 +59,16 @@ public final class NitrokeyDriver {
 
     /// FIRST_AUTHENTICATE: checks the admin PIN and leaves a fresh temporary password on the device
     /// for the writes that follow. A wrong PIN reports the tries left.
+    /// When the answer is lost (power cut, unplug), the error says how many tries were left
+    /// before: a check that gets no answer uses none on a Pro, whose card counts only wrong PINs.
     public func authenticateAdmin(_ pin: PIN) throws(TokenError) {
         let temporary = NitrokeyPassword.random(using: &random)
-        let response = try exchange(.firstAuthenticate(pin: try password(pin), temporaryPassword: temporary))
+        let request = NitrokeyRequest.firstAuthenticate(pin: try password(pin), temporaryPassword: temporary)
+        let triesBefore = try adminRetryCount()
+        let response: NitrokeyResponseReport
+        do { response = try exchange(request) } catch {
+            throw Self.lostAuthentication(error, triesBefore: triesBefore)
+        }
         guard response.result == .ok else {
             guard response.result == .wrongPassword else {
                 throw refusal(response, "authenticating with the admin PIN")
@@ -69,6 +76,18 @@ public final class NitrokeyDriver {
             throw try wrongAdminPIN()
         }
         temporaryAdminPassword = temporary
+    }
+
+    /// The error of an admin-PIN check whose answer never came, with the tries left before it.
+    static func lostAuthentication(_ error: TokenError, triesBefore: Int) -> TokenError {
+        let note =
+            "the admin-PIN check got no answer; the admin PIN had \(triesBefore) tries left before it, and a check that is not answered uses none: `tokenforge info` shows them once the token is back"
+        return switch error {
+        case .disconnected(let detail): .disconnected("\(detail); \(note)")
+        case .timedOut: .timedOut(operation: "FIRST_AUTHENTICATE (\(note))")
+        case .transport(let detail): .transport("\(detail); \(note)")
+        default: error
+        }
     }
 
     public func adminRetryCount() throws(TokenError) -> Int {

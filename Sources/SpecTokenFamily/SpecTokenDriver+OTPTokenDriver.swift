@@ -70,7 +70,12 @@ extension SpecTokenDriver: OTPTokenDriver {
         if info.capabilities.contains([.wrappedSeedImport, .attestation]) {
             let key = try attestedKey(allowTestManufacturer: policy.allowTestTokens)
             do {
-                seed = .wrapped(try SeedWrap.wrap(secret, to: key, slot: slot, configuration: configuration))
+                seed =
+                    info.capabilities.contains(.pinProtection)
+                    ? .boundWrapped(
+                        try SeedWrap.wrap(
+                            secret, to: key, slot: slot, configuration: configuration, binding: .allParameters))
+                    : .wrapped(try SeedWrap.wrap(secret, to: key, slot: slot, configuration: configuration))
             } catch {
                 throw .unsupported("cannot encrypt the seed: \(error)")
             }
@@ -84,7 +89,12 @@ extension SpecTokenDriver: OTPTokenDriver {
 
     /// Reads the clock first: one right to the second is left alone, every SET_TIME being a flash write.
     public func synchroniseClock(to now: Int64) throws(TokenError) -> Int64? {
-        let drift = try time().map { Int64(clamping: $0).subtractingReportingOverflow(now).partialValue }
+        let drift = try time().map { (time) throws(TokenError) -> Int64 in
+            guard let seconds = Int64(exactly: time) else {
+                throw .protocolViolation("the token's clock reads \(time) s, past any time it can be set to")
+            }
+            return seconds &- now
+        }
         if drift != 0 { try setTime(UInt64(now)) }
         return drift
     }

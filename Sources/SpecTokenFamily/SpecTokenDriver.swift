@@ -15,6 +15,7 @@ public final class SpecTokenDriver {
     public let timeoutMilliseconds: Int
     public private(set) var channel = ChannelID.broadcast
     public private(set) var firmwareVersion: [UInt8] = []
+    private var protocol11: Bool?
     private let clock: any TransportClock
 
     /// Opens a channel on the token (§3.1) with a random nonce, or `nonce` when replaying vectors.
@@ -42,21 +43,63 @@ public final class SpecTokenDriver {
         try parse(ok(.getInfo).fields, TokenInfo.init(fields:))
     }
 
-    /// PINs are checked against the spec's rule before they are sent.
+    /// Whether the token speaks protocol 1.1 (capability bit 5 of GET_INFO, §4.2): PINs then travel
+    /// encrypted (§7.6) and seeds are wrapped with every slot parameter bound (§7.7).
+    public func speaksProtocol11() throws(TokenError) -> Bool {
+        if let protocol11 { return protocol11 }
+        let answer = try info().capabilities.contains(.pinProtection)
+        protocol11 = answer
+        return answer
+    }
+
+    /// PINs are checked against the spec's rule before they are sent; encrypted to a 1.1 token.
     public func setPIN(_ pin: PIN) throws(TokenError) {
         try PINRule.specToken.check(pin)
-        _ = try ok(.setPIN(pin))
+        _ = try speaksProtocol11() ? okProtected(.setPIN, pin: nil, newPIN: pin) : ok(.setPIN(pin))
     }
 
     public func verifyPIN(_ pin: PIN) throws(TokenError) {
         try PINRule.specToken.check(pin)
-        _ = try ok(.verifyPIN(pin))
+        _ = try speaksProtocol11() ? okProtected(.verifyPIN, pin: pin, newPIN: nil) : ok(.verifyPIN(pin))
     }
 
     public func changePIN(from current: PIN, to new: PIN) throws(TokenError) {
         try PINRule.specToken.check(current)
         try PINRule.specToken.check(new)
-        _ = try ok(.changePIN(current: current, new: new))
+        _ =
+            try speaksProtocol11()
+            ? okProtected(.changePIN, pin: current, newPIN: new) : ok(.changePIN(current: current, new: new))
+    }
+
+    /// The token's current one-shot PIN key (GET_KEY_AGREEMENT, §5.13).
+    public func pinKeyAgreementKey() throws(TokenError) -> P256.KeyAgreement.PublicKey {
+        let response = try ok(.getKeyAgreement)
+        guard let field = response.fields.first(where: { $0.tag == .publicKey }),
+            let key = try? P256.KeyAgreement.PublicKey(x963Representation: field.value)
+        else { throw .protocolViolation("GET_KEY_AGREEMENT answer has no valid public key") }
+        return key
+    }
+
+    /// A protected PIN request on a fresh token key; sent once more with a new key when another
+    /// program used the key first (PIN_AUTH_INVALID), which costs no PIN try (§7.6.3).
+    private func okProtected(_ command: TokenCommand, pin: PIN?, newPIN: PIN?) throws(TokenError) -> TokenResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let tokenKey = try pinKeyAgreementKey()
+            let protected: ProtectedPIN
+            do {
+                protected = try PINProtection.seal(
+                    pin: pin, newPIN: newPIN, command: command, channel: channel, tokenKey: tokenKey)
+            } catch {
+                throw .unsupported("cannot encrypt the PIN: \(error)")
+            }
+            let request = TokenRequest.protectedPIN(command, protected)
+            let response = try send(request)
+            if response.status == .pinAuthInvalid, attempt < 2 { continue }
+            guard response.status == .ok else { throw Self.error(response, for: command) }
+            return response
+        }
     }
 
     /// Every used slot's metadata, page by page (§5.7).
@@ -139,7 +182,7 @@ public final class SpecTokenDriver {
         case .pinNotSet: .pin(.notSet)
         case .pinPolicy: .pin(.policy("the PIN is 4 to 32 bytes"))
         case .ok, .unknownCommand, .malformed, .missingParameter, .unsupportedParameter, .pinAlreadySet,
-            .decryptionFailed, .timeNotSet, .confirmationRequired, .flashFailure:
+            .decryptionFailed, .timeNotSet, .confirmationRequired, .flashFailure, .pinAuthInvalid:
             .refused(operation: command.name, reason: response.status.description)
         }
     }
@@ -155,7 +198,7 @@ public final class SpecTokenDriver {
     /// Commands that change nothing, so resending after a lost answer is safe.
     static func isIdempotent(_ request: TokenRequest) -> Bool {
         switch request {
-        case .getInfo, .listSlots, .getTime, .attest, .setTime: true
+        case .getInfo, .listSlots, .getTime, .attest, .setTime, .getKeyAgreement: true
         case .calculate(_, let time): time != nil
         default: false
         }

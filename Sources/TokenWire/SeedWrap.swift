@@ -11,13 +11,23 @@ import OTPCore
 public enum SeedWrap {
     static let hkdfInfo = Array("TokenForge seed wrap v1".utf8)
     static let aadPrefix = Array("TokenForge seed v1".utf8)
+    static let boundAADPrefix = Array("TokenForge seed v1.1".utf8)
+
+    /// What the additional data binds the seed to.
+    public enum Binding: Sendable {
+        /// Protocol 1.0 (§7.2, WRAPPED_SECRET): slot, kind, algorithm and digits.
+        case slotKindAlgorithmDigits
+        /// Protocol 1.1 (§7.7, BOUND_WRAPPED_SECRET): also period or counter, issuer and account.
+        case allParameters
+    }
     static let publicKeySize = 65
     static let tagSize = 16
 
     /// Encrypts `secret` to `tokenKey` for a slot configured as `configuration`.
     public static func wrap(
         _ secret: Secret, to tokenKey: P256.KeyAgreement.PublicKey, slot: SlotIndex,
-        configuration: SlotConfiguration, ephemeralKey: P256.KeyAgreement.PrivateKey = .init()
+        configuration: SlotConfiguration, binding: Binding = .slotKindAlgorithmDigits,
+        ephemeralKey: P256.KeyAgreement.PrivateKey = .init()
     ) throws -> [UInt8] {
         let key = try derivedKey(
             ephemeralPublic: ephemeralKey.publicKey, tokenPublic: tokenKey,
@@ -25,7 +35,7 @@ public enum SeedWrap {
         let sealed = try secret.withUnsafeBytes { plaintext in
             try AES.GCM.seal(
                 Array(plaintext), using: key, nonce: AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12)),
-                authenticating: authenticatedData(slot: slot, configuration: configuration))
+                authenticating: authenticatedData(slot: slot, configuration: configuration, binding: binding))
         }
         return Array(ephemeralKey.publicKey.x963Representation) + Array(sealed.ciphertext) + Array(sealed.tag)
     }
@@ -33,7 +43,7 @@ public enum SeedWrap {
     /// Decrypts a wrapped seed with the token's private key; nil when it does not authenticate.
     public static func unwrap(
         _ wrapped: [UInt8], with tokenKey: P256.KeyAgreement.PrivateKey, slot: SlotIndex,
-        configuration: SlotConfiguration
+        configuration: SlotConfiguration, binding: Binding = .slotKindAlgorithmDigits
     ) -> Secret? {
         guard wrapped.count > publicKeySize + tagSize,
             let ephemeral = try? P256.KeyAgreement.PublicKey(x963Representation: wrapped.prefix(publicKeySize)),
@@ -43,7 +53,8 @@ public enum SeedWrap {
                 nonce: AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12)),
                 ciphertext: wrapped[publicKeySize..<(wrapped.count - tagSize)], tag: wrapped.suffix(tagSize)),
             let plaintext = try? AES.GCM.open(
-                box, using: key, authenticating: authenticatedData(slot: slot, configuration: configuration)),
+                box, using: key,
+                authenticating: authenticatedData(slot: slot, configuration: configuration, binding: binding)),
             SlotConfiguration.secretSizes.contains(plaintext.count)
         else { return nil }
         return Secret(bytes: plaintext)
@@ -56,8 +67,22 @@ public enum SeedWrap {
         return shared.hkdfDerivedSymmetricKey(using: SHA256.self, salt: salt, sharedInfo: hkdfInfo, outputByteCount: 32)
     }
 
-    static func authenticatedData(slot: SlotIndex, configuration: SlotConfiguration) -> [UInt8] {
-        aadPrefix + [slot.rawValue, configuration.kind.code, configuration.algorithm.code, UInt8(configuration.digits)]
+    static func authenticatedData(slot: SlotIndex, configuration: SlotConfiguration, binding: Binding) -> [UInt8] {
+        let basic = [slot.rawValue, configuration.kind.code, configuration.algorithm.code, UInt8(configuration.digits)]
+        switch binding {
+        case .slotKindAlgorithmDigits:
+            return aadPrefix + basic
+        case .allParameters:
+            let moving: [UInt8] =
+                switch configuration.kind {
+                case .totp(let period): withUnsafeBytes(of: period.bigEndian, Array.init)
+                case .hotp(let counter): withUnsafeBytes(of: counter.bigEndian, Array.init)
+                }
+            let issuer = Array(configuration.issuer.utf8)
+            let account = Array(configuration.account.utf8)
+            return boundAADPrefix + basic + moving + [UInt8(clamping: issuer.count)] + issuer
+                + [UInt8(clamping: account.count)] + account
+        }
     }
 }
 

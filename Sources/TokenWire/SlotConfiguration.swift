@@ -94,6 +94,8 @@ extension PINRule {
 public enum SeedMaterial: Equatable, Sendable {
     case plain(Secret)
     case wrapped([UInt8])
+    /// Protocol 1.1: wrapped with every slot parameter bound (§7.7).
+    case boundWrapped([UInt8])
 }
 
 /// A PUT_SLOT request's content.

@@ -76,6 +76,12 @@ public struct Tag: RawRepresentable, Hashable, Sendable, CustomStringConvertible
     public static let pinSet = Tag(rawValue: 0x1B)
     public static let overwrite = Tag(rawValue: 0x1C)
     public static let confirmation = Tag(rawValue: 0x1D)
+    /// Protocol 1.1 (§7.6, §7.7).
+    public static let keyAgreement = Tag(rawValue: 0x1E)
+    public static let pinEncrypted = Tag(rawValue: 0x1F)
+    public static let newPINEncrypted = Tag(rawValue: 0x20)
+    public static let pinAuthenticator = Tag(rawValue: 0x21)
+    public static let boundWrappedSecret = Tag(rawValue: 0x22)
 
     public var description: String { "tag 0x" + String(rawValue, radix: 16) }
 }

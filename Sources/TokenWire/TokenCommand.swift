@@ -12,6 +12,8 @@ public enum TokenCommand: UInt8, Sendable, CaseIterable {
     case getTime = 0x0A
     case factoryReset = 0x0B
     case attest = 0x0C
+    /// Protocol 1.1: the token's one-shot PIN key (§5.13, §7.6).
+    case getKeyAgreement = 0x0D
 
     /// The command's name in firmware-spec §5 ("GET_INFO").
     public var name: String {
@@ -28,6 +30,7 @@ public enum TokenCommand: UInt8, Sendable, CaseIterable {
         case .getTime: "GET_TIME"
         case .factoryReset: "FACTORY_RESET"
         case .attest: "ATTEST"
+        case .getKeyAgreement: "GET_KEY_AGREEMENT"
         }
     }
 
@@ -35,7 +38,7 @@ public enum TokenCommand: UInt8, Sendable, CaseIterable {
     public var needsPIN: Bool {
         switch self {
         case .putSlot, .deleteSlot, .listSlots, .calculate, .setTime: true
-        case .getInfo, .setPIN, .verifyPIN, .changePIN, .getTime, .factoryReset, .attest: false
+        case .getInfo, .setPIN, .verifyPIN, .changePIN, .getTime, .factoryReset, .attest, .getKeyAgreement: false
         }
     }
 }
@@ -61,6 +64,8 @@ public enum TokenStatus: UInt8, Error, Sendable, CaseIterable, CustomStringConve
     case timeNotSet = 0x10
     case confirmationRequired = 0x11
     case flashFailure = 0x12
+    /// Protocol 1.1: a protected PIN request does not authenticate (§7.6.3).
+    case pinAuthInvalid = 0x13
 
     public var description: String {
         switch self {
@@ -83,6 +88,7 @@ public enum TokenStatus: UInt8, Error, Sendable, CaseIterable, CustomStringConve
         case .timeNotSet: "the token's clock is not set"
         case .confirmationRequired: "a factory reset needs the confirmation text"
         case .flashFailure: "the token could not write its flash"
+        case .pinAuthInvalid: "the token could not authenticate the protected PIN request"
         }
     }
 }

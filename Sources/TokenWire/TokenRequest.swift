@@ -17,6 +17,10 @@ public enum TokenRequest: Equatable, Sendable {
     case getTime
     case factoryReset(confirmation: String)
     case attest
+    /// Protocol 1.1: the token's PIN key-agreement key (§5.13).
+    case getKeyAgreement
+    /// Protocol 1.1: SET_PIN, VERIFY_PIN or CHANGE_PIN with the PINs encrypted (§7.6).
+    case protectedPIN(TokenCommand, ProtectedPIN)
 
     /// The text FACTORY_RESET must carry (§5.11).
     public static let factoryResetConfirmation = "ERASE ALL SLOTS"
@@ -35,6 +39,8 @@ public enum TokenRequest: Equatable, Sendable {
         case .getTime: .getTime
         case .factoryReset: .factoryReset
         case .attest: .attest
+        case .getKeyAgreement: .getKeyAgreement
+        case .protectedPIN(let command, _): command
         }
     }
 
@@ -43,7 +49,9 @@ public enum TokenRequest: Equatable, Sendable {
         switch self {
         case .putSlot(let write): write.slot
         case .deleteSlot(let slot), .calculate(let slot, _): slot
-        case .getInfo, .setPIN, .verifyPIN, .changePIN, .listSlots, .setTime, .getTime, .factoryReset, .attest: nil
+        case .getInfo, .setPIN, .verifyPIN, .changePIN, .listSlots, .setTime, .getTime, .factoryReset, .attest,
+            .getKeyAgreement, .protectedPIN:
+            nil
         }
     }
 
@@ -53,8 +61,13 @@ public enum TokenRequest: Equatable, Sendable {
 
     private var fields: [TLV] {
         switch self {
-        case .getInfo, .getTime, .attest:
+        case .getInfo, .getTime, .attest, .getKeyAgreement:
             return []
+        case .protectedPIN(_, let protected):
+            return [TLV(.keyAgreement, protected.keyAgreement)]
+                + (protected.pinEncrypted.map { [TLV(.pinEncrypted, $0)] } ?? [])
+                + (protected.newPINEncrypted.map { [TLV(.newPINEncrypted, $0)] } ?? [])
+                + [TLV(.pinAuthenticator, protected.authenticator)]
         case .setPIN(let pin):
             return [TLV(.newPIN, pin.bytes)]
         case .verifyPIN(let pin):
@@ -66,6 +79,7 @@ public enum TokenRequest: Equatable, Sendable {
             switch write.seed {
             case .plain(let secret): fields.append(TLV(.secret, secret.withUnsafeBytes(Array.init)))
             case .wrapped(let bytes): fields.append(TLV(.wrappedSecret, bytes))
+            case .boundWrapped(let bytes): fields.append(TLV(.boundWrappedSecret, bytes))
             }
             if write.overwrite { fields.append(TLV(.overwrite, byte: 1)) }
             return fields
@@ -90,6 +104,11 @@ public enum TokenRequest: Equatable, Sendable {
         case .getInfo: self = .getInfo
         case .getTime: self = .getTime
         case .attest: self = .attest
+        case .getKeyAgreement: self = .getKeyAgreement
+        case .setPIN where fields.optional(.keyAgreement) != nil,
+            .verifyPIN where fields.optional(.keyAgreement) != nil,
+            .changePIN where fields.optional(.keyAgreement) != nil:
+            self = .protectedPIN(command, try Self.protectedPIN(fields, for: command))
         case .setPIN: self = .setPIN(PIN(bytes: try fields.required(.newPIN)))
         case .verifyPIN: self = .verifyPIN(PIN(bytes: try fields.required(.pin)))
         case .changePIN:
@@ -101,6 +120,8 @@ public enum TokenRequest: Equatable, Sendable {
             if let plain = fields.optional(.secret) {
                 guard SlotConfiguration.secretSizes.contains(plain.count) else { throw .unsupportedValue(.secret) }
                 seed = .plain(Secret(bytes: plain))
+            } else if let bound = fields.optional(.boundWrappedSecret) {
+                seed = .boundWrapped(bound)
             } else {
                 seed = .wrapped(try fields.required(.wrappedSecret))
             }
@@ -119,5 +140,22 @@ public enum TokenRequest: Equatable, Sendable {
         case .factoryReset:
             self = .factoryReset(confirmation: try fields.string(.confirmation, maximumBytes: 64) ?? "")
         }
+    }
+
+    /// KEY_AGREEMENT, then PIN_ENC (VERIFY_PIN, CHANGE_PIN), NEW_PIN_ENC (SET_PIN, CHANGE_PIN), PIN_AUTH (§7.6.1).
+    private static func protectedPIN(_ fields: Fields, for command: TokenCommand) throws(MessageError) -> ProtectedPIN {
+        let keyAgreement = try fields.required(.keyAgreement)
+        guard keyAgreement.count == 65 else { throw .invalidField(.keyAgreement) }
+        func encrypted(_ tag: Tag) throws(MessageError) -> [UInt8] {
+            let value = try fields.required(tag)
+            guard value.count == PINProtection.encryptedSize else { throw .invalidField(tag) }
+            return value
+        }
+        let pin = command == .setPIN ? nil : try encrypted(.pinEncrypted)
+        let newPIN = command == .verifyPIN ? nil : try encrypted(.newPINEncrypted)
+        let authenticator = try fields.required(.pinAuthenticator)
+        guard authenticator.count == PINProtection.authenticatorSize else { throw .invalidField(.pinAuthenticator) }
+        return ProtectedPIN(
+            keyAgreement: keyAgreement, pinEncrypted: pin, newPINEncrypted: newPIN, authenticator: authenticator)
     }
 }

@@ -35,6 +35,8 @@ public struct TokenCapabilities: OptionSet, Sendable {
     public static let wrappedSeedImport = TokenCapabilities(rawValue: 1 << 2)
     public static let attestation = TokenCapabilities(rawValue: 1 << 3)
     public static let clock = TokenCapabilities(rawValue: 1 << 4)
+    /// Protocol 1.1: protected PIN requests (§7.6) and bound seed wrapping (§7.7).
+    public static let pinProtection = TokenCapabilities(rawValue: 1 << 5)
 }
 
 /// The GET_INFO response (§5.1).

@@ -113,6 +113,7 @@ public final class NitrokeyPro {
     }
 
     /// The clock TOTP codes use: what SET_TIME set, running since (0 from power-on until set).
+    /// The firmware counts in unsigned 64-bit seconds, so a time set near the top wraps, never traps.
     public var currentTime: Int64 {
         let (time, overflow) = clockBase.time.addingReportingOverflow(
             Int64(clamping: (clock.milliseconds &- clockBase.milliseconds) / 1_000))
@@ -370,12 +371,16 @@ public final class NitrokeyPro {
             .init(type: RecordType.retries, index: 0), [UInt8(admin ?? current.admin), UInt8(user ?? current.user)])
     }
 
-    /// Uses a try before comparing (written first, so power loss cannot give a free try); a blocked
-    /// PIN is refused without comparing.
+    /// The PIN check of the Pro's OpenPGP card, which the firmware asks with VERIFY
+    /// (report_protocol.c `cmd_first_authenticate` → CcidLocalAccess.c `cardAuthenticate` →
+    /// `CcidVerifyPin(3, …)`): the card compares first, counts a try only for a wrong PIN, and
+    /// writes the counter back to the limit after a right one only when tries were used (OpenPGP
+    /// card 3.4 §7.2.2; gnuk's `verify_admin` and `gpg_pw_reset_err_counter` behave alike). So a
+    /// power cut during a right PIN, or during the slot write after it, uses no try; a blocked PIN
+    /// is refused without comparing.
     private func verify(_ pin: NitrokeyPassword, admin: Bool) throws {
         let left = admin ? retries.admin : retries.user
         guard left > 0 else { throw Refusal(status: .wrongPassword) }
-        try admin ? setRetries(admin: left - 1) : setRetries(user: left - 1)
         let type = admin ? RecordType.adminPIN : RecordType.userPIN
         let matches: Bool
         if let record = flash.value(.init(type: type, index: 0)), record.count == 48 {
@@ -385,7 +390,11 @@ public final class NitrokeyPro {
             matches =
                 pin.text.count == factory.count && zip(pin.text, factory).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
         }
-        guard matches else { throw Refusal(status: .wrongPassword) }
+        guard matches else {
+            try admin ? setRetries(admin: left - 1) : setRetries(user: left - 1)
+            throw Refusal(status: .wrongPassword)
+        }
+        guard left < configuration.pinRetryLimit else { return }
         try admin
             ? setRetries(admin: configuration.pinRetryLimit) : setRetries(user: configuration.pinRetryLimit)
     }

@@ -10,7 +10,8 @@ import TokenWire
 public final class SpecToken {
     public struct Configuration: Sendable {
         public var slotCount = 32
-        public var firmwareVersion: [UInt8] = [1, 0, 0]
+        /// 1.1.0 speaks protocol 1.1 (protected PINs, bound seed wrapping); 1.0.x only protocol 1.0.
+        public var firmwareVersion: [UInt8] = [1, 1, 0]
         public var pinRetryLimit = 8
         public var maximumChannels = 8
         public init() {}
@@ -42,6 +43,8 @@ public final class SpecToken {
     /// Allocated channels, least recently used first.
     private var channels: [ChannelID] = []
     private var unlockedChannels: Set<ChannelID> = []
+    /// The one-shot PIN key-agreement key (§7.6), made on demand, gone after one PIN request or power-off.
+    private var pinKey: P256.KeyAgreement.PrivateKey?
 
     /// Mounts the flash on `medium`; a blank medium gets `newIdentity` (or a fresh one).
     public init(
@@ -72,6 +75,7 @@ public final class SpecToken {
         assembler = FrameAssembler()
         channels = []
         unlockedChannels = []
+        pinKey = nil
         isPoweredOff = false
     }
 
@@ -178,6 +182,7 @@ public final class SpecToken {
     private func respond(to message: [UInt8], on channel: ChannelID) -> [UInt8] {
         do {
             let request = try TokenRequest(decoding: message)
+            try refuseProtocol11(request)
             if request.command.needsPIN {
                 guard storedPIN != nil else { throw TokenStatus.pinNotSet }
                 guard unlockedChannels.contains(channel) else { throw TokenStatus.pinRequired }
@@ -200,6 +205,24 @@ public final class SpecToken {
             return []
         } catch {
             return TokenResponse(status: .flashFailure).encoded()
+        }
+    }
+
+    /// Whether this firmware speaks protocol 1.1 (§1.3).
+    public var speaksProtocol11: Bool {
+        configuration.firmwareVersion.count == 3
+            && (configuration.firmwareVersion[0], configuration.firmwareVersion[1]) >= (1, 1)
+    }
+
+    /// A 1.0 token knows neither the 1.1 command nor the 1.1 tags, so their requests lack fields (§5 steps 2, 4).
+    private func refuseProtocol11(_ request: TokenRequest) throws {
+        guard !speaksProtocol11 else { return }
+        switch request {
+        case .getKeyAgreement: throw TokenStatus.unknownCommand
+        case .protectedPIN: throw TokenStatus.missingParameter
+        case .putSlot(let write):
+            if case .boundWrapped = write.seed { throw TokenStatus.missingParameter }
+        default: break
         }
     }
 
@@ -247,13 +270,55 @@ public final class SpecToken {
             return TokenResponse(status: .ok)
         case .attest:
             return TokenResponse(status: .ok, fields: identity.attestation.fields)
+        case .getKeyAgreement:
+            return TokenResponse(status: .ok, fields: [TLV(.publicKey, Array(currentPINKey().publicKey.x963Representation))])
+        case .protectedPIN(let command, let protected):
+            return try executeProtected(command, protected, on: channel)
+        }
+    }
+
+    // MARK: Protected PINs (§7.6)
+
+    private func currentPINKey() -> P256.KeyAgreement.PrivateKey {
+        if let pinKey { return pinKey }
+        while true {
+            let scalar = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
+            if let key = try? P256.KeyAgreement.PrivateKey(rawRepresentation: scalar) {
+                pinKey = key
+                return key
+            }
+        }
+    }
+
+    /// The checks of §7.6.3 in order; the PIN key is used up by any request that reaches it.
+    private func executeProtected(_ command: TokenCommand, _ protected: ProtectedPIN, on channel: ChannelID) throws
+        -> TokenResponse
+    {
+        switch command {
+        case .setPIN: guard storedPIN == nil else { throw TokenStatus.pinAlreadySet }
+        default: guard storedPIN != nil else { throw TokenStatus.pinNotSet }
+        }
+        guard let key = pinKey else { throw TokenStatus.pinAuthInvalid }
+        pinKey = nil
+        let pins: (pin: PIN?, newPIN: PIN?)
+        do { pins = try PINProtection.open(protected, command: command, channel: channel, tokenKey: key) } catch {
+            throw error == .notAuthenticated ? TokenStatus.pinAuthInvalid : TokenStatus.malformed
+        }
+        switch (command, pins.pin, pins.newPIN) {
+        case (.setPIN, _, let new?): return try execute(.setPIN(new), on: channel)
+        case (.verifyPIN, let pin?, _): return try execute(.verifyPIN(pin), on: channel)
+        case (.changePIN, let pin?, let new?): return try execute(.changePIN(current: pin, new: new), on: channel)
+        default: throw TokenStatus.missingParameter
         }
     }
 
     public var info: TokenInfo {
         TokenInfo(
             serial: identity.serial, firmwareVersion: configuration.firmwareVersion,
-            capabilities: [.totp, .hotp, .wrappedSeedImport, .attestation, .clock], slotCount: configuration.slotCount,
+            capabilities: speaksProtocol11
+                ? [.totp, .hotp, .wrappedSeedImport, .attestation, .clock, .pinProtection]
+                : [.totp, .hotp, .wrappedSeedImport, .attestation, .clock],
+            slotCount: configuration.slotCount,
             freeSlots: configuration.slotCount - flash.keys(ofType: RecordType.slot).count,
             algorithms: OTPAlgorithm.allCases, time: tokenTime.map(UInt64.init), pinRetries: retriesLeft,
             pinSet: storedPIN != nil)
@@ -352,6 +417,13 @@ public final class SpecToken {
             guard
                 let unwrapped = SeedWrap.unwrap(
                     wrapped, with: identity.key, slot: write.slot, configuration: write.configuration)
+            else { throw TokenStatus.decryptionFailed }
+            secret = unwrapped
+        case .boundWrapped(let wrapped):
+            guard
+                let unwrapped = SeedWrap.unwrap(
+                    wrapped, with: identity.key, slot: write.slot, configuration: write.configuration,
+                    binding: .allParameters)
             else { throw TokenStatus.decryptionFailed }
             secret = unwrapped
         }

@@ -60,7 +60,7 @@ struct ConformanceVectorTests {
 
 enum VectorScenarios {
     static let all: [@Sendable (ConformanceVector.Identity) throws -> ConformanceVector] = [
-        transport, pin, slots, wrappedImport,
+        transport, pin, slots, wrappedImport, protectedPIN, protocol10Token,
     ]
     static let seed = Secret(bytes: Array("12345678901234567890".utf8))
 
@@ -202,6 +202,115 @@ enum VectorScenarios {
             "PUT_SLOT 2 with the wrapped seed",
             .putSlot(SlotWrite(slot: SlotIndex(2), configuration: configuration, seed: .wrapped(wrapped))))
         try recorder.request("CALCULATE slot 2 at 59 (94287082)", .calculate(SlotIndex(2), time: 59))
+        return recorder.vector
+    }
+
+    /// A fixed host key and IVs, so the protected requests are reproducible (§7.6.4).
+    static func hostKey(_ number: Int) throws -> P256.KeyAgreement.PrivateKey {
+        try P256.KeyAgreement.PrivateKey(
+            rawRepresentation: Array(SHA256.hash(data: Array("TokenForge vector PIN host key \(number)".utf8))))
+    }
+
+    static func ivs(_ number: Int) -> [[UInt8]] {
+        [
+            Array(SHA256.hash(data: Array("TokenForge vector PIN IV \(number)".utf8)).prefix(16)),
+            Array(SHA256.hash(data: Array("TokenForge vector new PIN IV \(number)".utf8)).prefix(16)),
+        ]
+    }
+
+    static func protect(
+        _ command: TokenCommand, pin: String?, newPIN: String?, recorder: VectorRecorder,
+        tokenKey: P256.KeyAgreement.PublicKey, number: Int
+    ) throws -> TokenRequest {
+        .protectedPIN(
+            command,
+            try PINProtection.seal(
+                pin: pin.map(PIN.init), newPIN: newPIN.map(PIN.init), command: command, channel: recorder.channel,
+                tokenKey: tokenKey, hostKey: hostKey(number), ivs: ivs(number)))
+    }
+
+    static let boundConfiguration = SlotConfiguration(
+        kind: .totp(period: 30), algorithm: .sha1, digits: 8, issuer: "ACME", account: "zoe")
+
+    static func boundWrap(_ identity: ConformanceVector.Identity) throws -> [UInt8] {
+        let key = try P256.KeyAgreement.PrivateKey(rawRepresentation: Hex.decode(identity.privateKey))
+        let ephemeral = try P256.KeyAgreement.PrivateKey(
+            rawRepresentation: Array(SHA256.hash(data: Array("TokenForge vector ephemeral key".utf8))))
+        return try SeedWrap.wrap(
+            seed, to: key.publicKey, slot: SlotIndex(2), configuration: boundConfiguration, binding: .allParameters,
+            ephemeralKey: ephemeral)
+    }
+
+    static func protectedPIN(identity: ConformanceVector.Identity) throws -> ConformanceVector {
+        let recorder = try VectorRecorder(
+            name: "05-protocol-1.1",
+            description: "Protocol 1.1: PINs encrypted to a one-shot token key, seeds bound to every slot parameter.",
+            identity: identity, firmwareVersion: "010100")
+        try recorder.initialise()
+        try recorder.request("GET_INFO of a 1.1 token: FIRMWARE_VERSION 1.1.0, capability bit 5", .getInfo)
+        var key = try recorder.pinKey("GET_KEY_AGREEMENT")
+        try recorder.request(
+            "SET_PIN protected", try protect(.setPIN, pin: nil, newPIN: "123456", recorder: recorder, tokenKey: key, number: 1))
+        try recorder.request(
+            "VERIFY_PIN protected to the used key: PIN_AUTH_INVALID, no try counted",
+            try protect(.verifyPIN, pin: "123456", newPIN: nil, recorder: recorder, tokenKey: key, number: 2))
+        key = try recorder.pinKey("GET_KEY_AGREEMENT: a new key")
+        try recorder.request(
+            "VERIFY_PIN protected, wrong PIN",
+            try protect(.verifyPIN, pin: "000000", newPIN: nil, recorder: recorder, tokenKey: key, number: 3))
+        key = try recorder.pinKey("GET_KEY_AGREEMENT")
+        guard case .protectedPIN(_, var tampered) = try protect(
+            .verifyPIN, pin: "123456", newPIN: nil, recorder: recorder, tokenKey: key, number: 4)
+        else { throw MessageError.empty }
+        tampered.pinEncrypted?[20] ^= 0x01
+        try recorder.request(
+            "VERIFY_PIN protected with a damaged PIN_ENC: PIN_AUTH_INVALID", .protectedPIN(.verifyPIN, tampered))
+        key = try recorder.pinKey("GET_KEY_AGREEMENT")
+        try recorder.request(
+            "VERIFY_PIN protected",
+            try protect(.verifyPIN, pin: "123456", newPIN: nil, recorder: recorder, tokenKey: key, number: 5))
+        key = try recorder.pinKey("GET_KEY_AGREEMENT")
+        try recorder.request(
+            "CHANGE_PIN protected",
+            try protect(.changePIN, pin: "123456", newPIN: "24681357", recorder: recorder, tokenKey: key, number: 6))
+        try recorder.request("VERIFY_PIN in clear still works on a 1.1 token", .verifyPIN(PIN("24681357")))
+        let wrapped = try boundWrap(identity)
+        var otherAccount = boundConfiguration
+        otherAccount.account = "eve"
+        try recorder.request(
+            "PUT_SLOT 2 with the bound seed sent for another account: DECRYPTION_FAILED",
+            .putSlot(SlotWrite(slot: SlotIndex(2), configuration: otherAccount, seed: .boundWrapped(wrapped))))
+        var otherPeriod = boundConfiguration
+        otherPeriod.kind = .totp(period: 60)
+        try recorder.request(
+            "PUT_SLOT 2 with the bound seed sent for a 60 s period: DECRYPTION_FAILED",
+            .putSlot(SlotWrite(slot: SlotIndex(2), configuration: otherPeriod, seed: .boundWrapped(wrapped))))
+        try recorder.request(
+            "PUT_SLOT 2 with the bound seed as a 1.0 WRAPPED_SECRET: DECRYPTION_FAILED",
+            .putSlot(SlotWrite(slot: SlotIndex(2), configuration: boundConfiguration, seed: .wrapped(wrapped))))
+        try recorder.request(
+            "PUT_SLOT 2 with the bound seed",
+            .putSlot(SlotWrite(slot: SlotIndex(2), configuration: boundConfiguration, seed: .boundWrapped(wrapped))))
+        try recorder.request("CALCULATE slot 2 at 59 (94287082)", .calculate(SlotIndex(2), time: 59))
+        return recorder.vector
+    }
+
+    static func protocol10Token(identity: ConformanceVector.Identity) throws -> ConformanceVector {
+        let recorder = try VectorRecorder(
+            name: "06-protocol-1.0-token", description: "A 1.0 token meets the requests of protocol 1.1.",
+            identity: identity, firmwareVersion: "010000")
+        try recorder.initialise()
+        try recorder.request("GET_INFO of a 1.0 token: no capability bit 5", .getInfo)
+        try recorder.request("GET_KEY_AGREEMENT: UNKNOWN_COMMAND", .getKeyAgreement)
+        let key = try P256.KeyAgreement.PrivateKey(rawRepresentation: Hex.decode(identity.privateKey)).publicKey
+        try recorder.request(
+            "SET_PIN protected: the 1.0 token finds no NEW_PIN (MISSING_PARAMETER)",
+            try protect(.setPIN, pin: nil, newPIN: "123456", recorder: recorder, tokenKey: key, number: 7))
+        try recorder.request("SET_PIN in clear", .setPIN(PIN("123456")))
+        try recorder.request("VERIFY_PIN in clear", .verifyPIN(PIN("123456")))
+        try recorder.request(
+            "PUT_SLOT with BOUND_WRAPPED_SECRET: the 1.0 token finds no seed (MISSING_PARAMETER)",
+            .putSlot(SlotWrite(slot: SlotIndex(2), configuration: boundConfiguration, seed: .boundWrapped(try boundWrap(identity)))))
         return recorder.vector
     }
 }

@@ -28,6 +28,8 @@ struct ConformanceVector: Codable {
 
     var name: String
     var description: String
+    /// FIRMWARE_VERSION of the token, hex; absent means "010000", a protocol 1.0 token (§13.1).
+    var firmwareVersion: String?
     var identity: Identity
     var randomSeed: UInt64
     var clock: Clock
@@ -56,9 +58,11 @@ struct ConformanceVector: Codable {
         let deviceIdentity = DeviceIdentity(
             serial: identity.serial, key: key, attestationSignature: try Hex.decode(identity.attestationSignature))
         let clock = ManualDeviceClock(seconds: clock.seconds, milliseconds: clock.milliseconds)
+        var configuration = SpecToken.Configuration()
+        configuration.firmwareVersion = try firmwareVersion.map(Hex.decode) ?? [1, 0, 0]
         let token = try SpecToken(
-            medium: MemoryFlashMedium(), clock: clock, random: SplitMix64(seed: randomSeed), newIdentity: deviceIdentity
-        )
+            medium: MemoryFlashMedium(), clock: clock, random: SplitMix64(seed: randomSeed),
+            configuration: configuration, newIdentity: deviceIdentity)
         return (token, clock)
     }
 }
@@ -82,9 +86,12 @@ final class VectorRecorder {
             attestationSignature: Hex.encode(signature.rawRepresentation))
     }
 
-    init(name: String, description: String, identity: ConformanceVector.Identity) throws {
+    init(
+        name: String, description: String, identity: ConformanceVector.Identity, firmwareVersion: String? = nil
+    ) throws {
         vector = ConformanceVector(
-            name: name, description: description, identity: identity, randomSeed: 2_026,
+            name: name, description: description, firmwareVersion: firmwareVersion, identity: identity,
+            randomSeed: 2_026,
             clock: .init(seconds: 1_700_000_000, milliseconds: 0), steps: [])
         (token, clock) = try vector.makeToken()
     }
@@ -116,5 +123,24 @@ final class VectorRecorder {
     @discardableResult
     func request(_ note: String, _ request: TokenRequest, on channel: ChannelID? = nil) throws -> [[UInt8]] {
         try frame(note, Frame(channel: channel ?? self.channel, command: .message, payload: request.encoded()))
+    }
+
+    /// The message of the first MSG frame in `reports`, decoded as a response.
+    static func response(_ reports: [[UInt8]]) throws -> TokenResponse? {
+        var assembler = FrameAssembler()
+        for report in reports {
+            if case .complete(let frame) = assembler.receive(report, now: 0), frame.command == .message {
+                return try TokenResponse(decoding: frame.payload)
+            }
+        }
+        return nil
+    }
+
+    /// GET_KEY_AGREEMENT: the token's current PIN key.
+    func pinKey(_ note: String) throws -> P256.KeyAgreement.PublicKey {
+        let replies = try request(note, .getKeyAgreement)
+        let response = try VectorRecorder.response(replies)
+        let field = response?.fields.first { $0.tag == .publicKey }
+        return try P256.KeyAgreement.PublicKey(x963Representation: field?.value ?? [])
     }
 }

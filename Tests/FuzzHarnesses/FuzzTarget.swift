@@ -1,0 +1,197 @@
+import Activation
+import Crypto
+import EmulatorServer
+import Exports
+import Foundation
+import Issuance
+import NitrokeyWire
+import OTPCore
+import TokenModel
+import TokenWire
+import VirtualToken
+
+/// One libFuzzer target: a parser or one side of a wire, fed arbitrary bytes. Every input must
+/// return (a thrown error is fine); a trap, a sanitizer report or a hang is a bug. The fuzz
+/// package (fuzz/) runs them instrumented; FuzzCorpusTests replays their corpora and crash
+/// reproducers in the normal suite.
+public struct FuzzTarget: Sendable {
+    public let name: String
+    public let run: @Sendable ([UInt8]) -> Void
+
+    /// Every target, by the name of its corpus directory (fuzz/corpus/NAME).
+    public static let all: [FuzzTarget] = [
+        FuzzTarget(name: "otpauth-uri", run: otpauthURI),
+        FuzzTarget(name: "base32", run: base32),
+        FuzzTarget(name: "roster-csv", run: rosterCSV),
+        FuzzTarget(name: "pskc-reader", run: pskcReader),
+        FuzzTarget(name: "migration-link", run: migrationLink),
+        FuzzTarget(name: "tokenwire-host", run: tokenWireHost),
+        FuzzTarget(name: "tokenwire-token", run: tokenWireToken),
+        FuzzTarget(name: "nitrokey-host", run: nitrokeyHost),
+        FuzzTarget(name: "nitrokey-device", run: nitrokeyDevice),
+        FuzzTarget(name: "emulator-socket", run: emulatorSocket),
+    ]
+
+    public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
+
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// A parsed URI prints back to one that parses to the same account.
+    static func otpauthURI(_ bytes: [UInt8]) {
+        guard let uri = try? OTPAuthURI(parsing: text(bytes)) else { return }
+        let again = try? OTPAuthURI(parsing: uri.uriString)
+        precondition(again == uri, "an otpauth URI does not survive printing and parsing again")
+    }
+
+    /// A decoded secret encodes back to text that decodes to the same bytes.
+    static func base32(_ bytes: [UInt8]) {
+        guard let decoded = try? Base32.decode(text(bytes)) else { return }
+        precondition((try? Base32.decode(Base32.encode(decoded))) == decoded, "Base32 does not round-trip")
+    }
+
+    static func rosterCSV(_ bytes: [UInt8]) {
+        _ = try? Roster.parse(text(bytes), file: "fuzz.csv")
+    }
+
+    static func pskcReader(_ bytes: [UInt8]) {
+        _ = try? PSKCDocument.read(xml: text(bytes))
+    }
+
+    static func migrationLink(_ bytes: [UInt8]) {
+        let input = text(bytes)
+        _ = try? MigrationPayload(link: input)
+        _ = try? MigrationPayload(link: "otpauth-migration://offline?data=" + input)
+    }
+
+    /// The host's side of the spec wire: reports reassembled, responses decoded and parsed.
+    static func tokenWireHost(_ bytes: [UInt8]) {
+        var assembler = FrameAssembler()
+        var now: UInt64 = 0
+        for start in stride(from: 0, to: bytes.count, by: Framing.reportSize) {
+            var report = Array(bytes[start..<min(bytes.count, start + Framing.reportSize)])
+            report += [UInt8](repeating: 0, count: Framing.reportSize - report.count)
+            now += UInt64(report[0] & 0x0F) * 100
+            guard case .complete(let frame) = assembler.receive(report, now: now) else { continue }
+            guard let response = try? TokenResponse(decoding: frame.payload) else { continue }
+            _ = response.pinRetries
+            _ = try? TokenInfo(fields: response.fields)
+            _ = try? SlotList(fields: response.fields)
+            _ = try? CalculatedCode(fields: response.fields)
+            _ = try? Attestation(fields: response.fields)
+            precondition(
+                (try? TokenResponse(decoding: response.encoded())) == response, "a response does not re-encode")
+        }
+        if let request = try? TokenRequest(decoding: bytes) {
+            precondition((try? TokenRequest(decoding: request.encoded())) == request, "a request does not re-encode")
+        }
+    }
+
+    static let identity: DeviceIdentity = {
+        let key = try! P256.KeyAgreement.PrivateKey(
+            rawRepresentation: Array(SHA256.hash(data: Array("TokenForge fuzz token key".utf8))))
+        return DeviceIdentity(serial: "TFFUZZ0001", key: key, attestationSignature: [UInt8](repeating: 0, count: 64))
+    }()
+
+    /// The token's side: a 1.1 spec token with a PIN, fed the input as output reports.
+    static func tokenWireToken(_ bytes: [UInt8]) {
+        let clock = ManualDeviceClock()
+        var configuration = SpecToken.Configuration()
+        configuration.firmwareVersion = bytes.first.map { $0 & 1 == 0 ? [1, 1, 0] : [1, 0, 0] } ?? [1, 1, 0]
+        guard
+            let token = try? SpecToken(
+                medium: MemoryFlashMedium(), clock: clock, random: FuzzRandom(seed: 7), configuration: configuration,
+                newIdentity: identity)
+        else { preconditionFailure("a blank token does not mount") }
+        for start in stride(from: 0, to: bytes.count, by: Framing.reportSize) {
+            var report = Array(bytes[start..<min(bytes.count, start + Framing.reportSize)])
+            report += [UInt8](repeating: 0, count: Framing.reportSize - report.count)
+            clock.advance(milliseconds: UInt64(report[63]) * 4)
+            _ = token.expireStalledMessage()
+            _ = try? token.receive(report)
+        }
+        _ = try? TokenRequest(decoding: bytes)
+    }
+
+    /// The host's side of the Nitrokey wire: answers decoded and read as each command's answer.
+    static func nitrokeyHost(_ bytes: [UInt8]) {
+        for start in stride(from: 0, to: bytes.count, by: NitrokeyReport.size) {
+            var report = Array(bytes[start..<min(bytes.count, start + NitrokeyReport.size)])
+            report += [UInt8](repeating: 0, count: NitrokeyReport.size - report.count)
+            guard let response = try? NitrokeyResponseReport(decoding: report) else { continue }
+            let payload = response.payload
+            _ = NitrokeyDeviceInfo(payload: payload)
+            _ = NitrokeySlotDetails(payload: payload)
+            _ = NitrokeyCodeAnswer(payload: payload)
+            _ = NitrokeyAnswer.slotName(payload)
+            _ = NitrokeyAnswer.retryCount(payload)
+        }
+    }
+
+    /// The device's side: an emulated Pro (firmware 0.15 or 0.7) fed the input as command reports.
+    static func nitrokeyDevice(_ bytes: [UInt8]) {
+        let clock = ManualDeviceClock(seconds: 0, milliseconds: 1_000)
+        var configuration = NitrokeyPro.Configuration()
+        configuration.firmware = bytes.first.map { $0 & 1 == 0 ? .zeroFifteen : .zeroSeven } ?? .zeroFifteen
+        guard
+            let pro = try? NitrokeyPro(
+                medium: MemoryFlashMedium(), clock: clock, random: FuzzRandom(seed: 9), configuration: configuration,
+                cardSerial: 1)
+        else { preconditionFailure("a blank Pro does not mount") }
+        for start in stride(from: 0, to: bytes.count, by: NitrokeyReport.size) {
+            var report = Array(bytes[start..<min(bytes.count, start + NitrokeyReport.size)])
+            report += [UInt8](repeating: 0, count: NitrokeyReport.size - report.count)
+            // Most inputs would fail the CRC: give every other report its right one.
+            if report[1] & 1 == 0 {
+                report.replaceSubrange(
+                    60..<64, with: withUnsafeBytes(of: NitrokeyCRC.checksum(report[0..<60]).littleEndian, Array.init))
+            }
+            _ = try? pro.setReport(report)
+            clock.advance(milliseconds: 50)
+            _ = try? pro.getReport()
+        }
+    }
+}
+
+extension FuzzTarget {
+    static let socketPath = NSTemporaryDirectory() + "/tokenforge-fuzz-\(getpid()).sock"
+
+    /// The emulator's side of its socket: the input as the byte stream a client sends, to a server
+    /// with a spec token and a Nitrokey Pro.
+    static func emulatorSocket(_ bytes: [UInt8]) {
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { return }
+        var size: Int32 = 4 << 20
+        for descriptor in pair {
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        let client = pair[0]
+        _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        shutdown(client, Int32(SHUT_WR))
+        let clock = DriftingClock()
+        guard
+            let token = try? SpecToken(
+                medium: MemoryFlashMedium(), clock: clock, random: FuzzRandom(seed: 3), newIdentity: identity),
+            let pro = try? NitrokeyPro(
+                medium: MemoryFlashMedium(), clock: ManualDeviceClock(), random: FuzzRandom(seed: 5), cardSerial: 2),
+            let server = try? EmulatorServer(
+                socketPath: socketPath,
+                devices: [SpecTokenDevice(token: token, clock: clock), NitrokeyProDevice(pro: pro, name: "NKFUZZ0001")])
+        else { preconditionFailure("the emulator does not start") }
+        server.serve(SocketConnection(descriptor: pair[1]))
+        close(client)
+    }
+}
+
+/// SplitMix64, so a target's behaviour depends on its input only.
+struct FuzzRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
