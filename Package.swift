@@ -210,6 +210,11 @@ let package = Package(
             path: "bench/nitrokey-bench"
         ),
         .executableTarget(
+            name: "yubikey-bench",
+            dependencies: ["PCSCTransport", "TokenTransport", "YubiKeyOATHFamily", "Provisioning", "TokenModel", "OTPCore"],
+            path: "bench/yubikey-bench"
+        ),
+        .executableTarget(
             name: "issue-bench",
             dependencies: ["Issuance"],
             path: "bench/issue-bench"

@@ -5,7 +5,8 @@ import TokenModel
 import TokenTesting
 
 /// `tokenforge demo`: the whole staff issuance on the sample roster with virtual tokens in this
-/// process, then every user activated with a code from their token or their app's seed.
+/// process (spec tokens for the roster's token users, a virtual YubiKey for one more), then every
+/// user activated with a code from their token or their app's seed.
 public enum DemoRun {
     /// What the demo did, step by step, for printing.
     public enum Event {
@@ -13,7 +14,8 @@ public enum DemoRun {
         case issuance(IssueRun.Event)
         /// Issuance is done; activation begins.
         case activating
-        /// A user activated with `code`, read from `source` ("token TFVIRT0001", "the app's seed").
+        /// A user activated with `code`, read from `source` ("TokenForge spec token TFDEMO0001",
+        /// "YubiKey OATH zt3ixKX0bwE2hj4g6Db9Ag", "the app's seed").
         case activated(username: String, code: String, source: String)
         case register([RegisteredUser])
         /// The run's letters and handover sheets were written as one PDF.
@@ -26,6 +28,10 @@ public enum DemoRun {
         helpdesk: "+41 21 555 01 00, helpdesk@example.org", confirmation: .helpdesk,
         login: "portal.example.org")
 
+    /// The sample roster and one more token user, who names no token: the next one inserted, a
+    /// virtual YubiKey whose OATH application is reached as over PC/SC, in this process.
+    public static let roster = SampleRoster.csv + "jnguyen,Jade Nguyen,jade.nguyen@example.org,en,token,,,\n"
+
     /// The register passphrase and the PSKC export password of the demo.
     public static let passphrase = "demo passphrase"
 
@@ -34,10 +40,10 @@ public enum DemoRun {
         in directory: String, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         report: (Event) -> Void
     ) throws {
-        let entries = try Roster.parse(SampleRoster.csv, file: "sample roster")
+        let entries = try Roster.parse(roster, file: "sample roster")
         report(.roster(entries))
         let register = try Register(path: directory + "/register.sqlite", passphrase: passphrase)
-        let tokens = VirtualTokenSource()
+        let tokens = VirtualTokenSource(yubiKeys: 1)
         var renderer = try LetterRenderer(fields: letterFields, today: LetterDate(unixTime: now()))
         renderer.addresses = Dictionary(entries.map { ($0.username, $0.address) }) { first, _ in first }
         var options = IssueRun.Options(issuer: "TokenForge Demo", outputDirectory: directory, letters: renderer)
@@ -63,8 +69,11 @@ public enum DemoRun {
             let code: String
             let source: String
             if let serial = user.tokenSerial, let slot = user.slot, let driver = tokens.drivers[serial] {
+                if try driver.capabilities().pinToRead, let pin = try register.tokenPIN(serial) {
+                    try driver.verifyPIN(PIN(bytes: pin))
+                }
                 code = try driver.calculate(SlotIndex(slot), at: UInt64(time)).code
-                source = "token \(serial)"
+                source = "\(driver.family.name) \(serial)"
             } else {
                 let generator = try TOTPGenerator(
                     secret: try register.seed(of: user), algorithm: user.algorithm, digits: user.digits,

@@ -13,14 +13,18 @@ public import VirtualToken
 public final class VPCDCardLink: @unchecked Sendable {
     public let host: String
     public let port: UInt16
+    /// How long the card takes over each command APDU before it answers (power and ATR messages
+    /// are answered at once).
+    public let latency: Duration
     private let card: OATHCard
     private let lock: NSLock
 
     /// `lock` serialises the card with whatever else touches it (the emulator's controls).
-    public init(card: OATHCard, host: String, port: UInt16, lock: NSLock = NSLock()) {
+    public init(card: OATHCard, host: String, port: UInt16, latency: Duration = .zero, lock: NSLock = NSLock()) {
         self.card = card
         self.host = host
         self.port = port
+        self.latency = latency
         self.lock = lock
     }
 
@@ -32,7 +36,7 @@ public final class VPCDCardLink: @unchecked Sendable {
                     serve(descriptor)
                     close(descriptor)
                 }
-                Thread.sleep(forTimeInterval: Double(retry.components.attoseconds) / 1e18 + Double(retry.components.seconds))
+                Thread.sleep(forTimeInterval: Self.seconds(retry))
             }
         }
         thread.start()
@@ -41,6 +45,7 @@ public final class VPCDCardLink: @unchecked Sendable {
     /// One connection's messages, until the reader closes it or the card is taken out.
     func serve(_ descriptor: Int32) {
         while let message = receive(descriptor) {
+            if message.count > 1, latency > .zero { Thread.sleep(forTimeInterval: Self.seconds(latency)) }
             lock.lock()
             let answer = respond(to: message)
             lock.unlock()
@@ -50,6 +55,10 @@ public final class VPCDCardLink: @unchecked Sendable {
             case .some(.reply(let bytes)): guard send(bytes, descriptor) else { return }
             }
         }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     enum Answer {

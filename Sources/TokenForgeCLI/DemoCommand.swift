@@ -8,7 +8,8 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the whole staff issuance on a sample roster, with virtual tokens in this process.",
         discussion: """
             Four app users (one per language) get seeds, QR codes and letters; two token users get \
-            virtual tokens programmed and verified, and handover sheets; the exports are written (PSKC \
+            virtual spec tokens and a third a virtual YubiKey (its OATH application, reached in this \
+            process as over PC/SC), each programmed and verified, and handover sheets; the exports are written (PSKC \
             encrypted with the demo passphrase) and every letter and sheet goes into one PDF \
             (letters.pdf); then every user is activated with a code from their seed or their token.
             """)
@@ -29,7 +30,7 @@ struct DemoCommand: ParsableCommand {
                 print("== Roster: \(entries.count) users")
                 for entry in entries {
                     print(
-                        "   \(Self.padded(entry.username)) \(entry.displayName), \(entry.language.rawValue), \(entry.method.rawValue)\(entry.appProfile.map { " (\($0.rawValue))" } ?? "")"
+                        "   \(Self.padded(entry.username)) \(entry.displayName), \(entry.language.rawValue), \(entry.method.rawValue)\(entry.appProfile.map { " (\($0.rawValue))" } ?? "")\(entry.method == .token ? " \(entry.tokenSerial ?? "(the next one inserted: a virtual YubiKey)")" : "")"
                     )
                 }
                 print("\n== Issuing")
@@ -46,7 +47,7 @@ struct DemoCommand: ParsableCommand {
                 print("\n== Register")
                 for user in users {
                     print(
-                        "   \(Self.padded(user.entry.username)) \(user.state.rawValue)\(user.tokenSerial.map { ", token \($0) slot \(user.slot ?? 0)" } ?? "")"
+                        "   \(Self.padded(user.entry.username)) \(user.state.rawValue)\(user.tokenSerial.map { ", \(user.tokenModel ?? "token") \($0) slot \(user.slot ?? 0)" } ?? "")"
                     )
                 }
             }

@@ -1,27 +1,50 @@
 public import EmulatorServer
 import Foundation
 public import Provisioning
-public import SpecTokenFamily
+import SpecTokenFamily
 public import TokenDrivers
 public import TokenModel
 import VirtualToken
+import YubiKeyOATHFamily
 
-/// Virtual spec tokens in this process, one per serial asked for, new and without a PIN: the
-/// tokens of `tokenforge demo` and of the issuance tests.
+/// Virtual tokens in this process, new and without a PIN: the tokens of `tokenforge demo` and of
+/// the issuance tests. A token asked for by serial is a spec token; one asked for without a serial
+/// (the next token inserted) is a virtual YubiKey while `yubiKeysToInsert` lasts, else a spec token.
 public final class VirtualTokenSource: TokenSource {
-    public private(set) var drivers: [String: SpecTokenDriver] = [:]
+    /// Every token handed out, by serial (a YubiKey's is its OATH device ID).
+    public private(set) var drivers: [String: any OTPTokenDriver] = [:]
+    /// How many more "next token inserted" requests get a virtual YubiKey.
+    public private(set) var yubiKeysToInsert: Int
+    private let allowsPlainImport: Bool
+    private var specTokens = 0
 
-    public init() {}
+    /// A source that hands out `yubiKeys` virtual YubiKeys (OATH application, reached through
+    /// `InProcessSmartCardConnection`) before any new spec token when no serial is asked for.
+    public init(yubiKeys: Int = 0) {
+        yubiKeysToInsert = yubiKeys
+        allowsPlainImport = yubiKeys > 0
+    }
 
+    /// Test tokens are allowed; plain import too when the source hands out YubiKeys (YKOATH has
+    /// no encrypted import; spec tokens still get their seeds encrypted).
     public var programmingOptions: SlotProgrammer.Options {
         var options = SlotProgrammer.Options()
         options.allowTestTokens = true
+        options.allowPlainImport = allowsPlainImport
         return options
     }
 
     public func token(serial: String?, prompt: String) throws -> any OTPTokenDriver {
-        let name = serial ?? String(format: "TFVIRT%04d", drivers.count + 1)
-        if let driver = drivers[name] { return driver }
+        if let serial, let driver = drivers[serial] { return driver }
+        if serial == nil, yubiKeysToInsert > 0 {
+            yubiKeysToInsert -= 1
+            let driver = try YubiKeyOATHDriver(
+                connection: InProcessSmartCardConnection(card: OATHCard(medium: MemoryFlashMedium())))
+            drivers[try driver.serialNumber()] = driver
+            return driver
+        }
+        specTokens += 1
+        let name = serial ?? String(format: "TFVIRT%04d", specTokens)
         var random = SystemRandomNumberGenerator()
         let clock = DriftingClock()
         let token = try SpecToken(

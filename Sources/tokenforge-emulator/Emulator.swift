@@ -97,6 +97,10 @@ struct Serve: ParsableCommand {
     var vpcd = "127.0.0.1:35963"
     @Option(
         help: ArgumentHelp(
+            "How long each virtual YubiKey takes over each command APDU before it answers.", valueName: "MILLISECONDS"))
+    var yubikeyLatency = 0
+    @Option(
+        help: ArgumentHelp(
             "Arm a fault at start, as a CONTROL command without the serial, e.g. \"stall on\" or \"power-cut 3\" (applies to every token).",
             valueName: "FAULT"))
     var fault: [String] = []
@@ -114,6 +118,7 @@ struct Serve: ParsableCommand {
             throw ValidationError("--nitrokey-firmware is a Pro firmware version such as 0.15 or 0.7.")
         }
         guard latency >= 0 else { throw ValidationError("--latency must be 0 or more.") }
+        guard yubikeyLatency >= 0 else { throw ValidationError("--yubikey-latency must be 0 or more.") }
         guard fault.allSatisfy({ !$0.split(separator: " ").isEmpty }) else {
             throw ValidationError("--fault needs a control command, e.g. \"stall on\".")
         }
@@ -184,7 +189,10 @@ struct Serve: ParsableCommand {
             guard let address = vpcdAddress, address.port <= UInt16.max - UInt16(index) else {
                 throw EmulatorFailure(status: .usage, message: "--vpcd \(vpcd) leaves no port for YubiKey \(index + 1)")
             }
-            links.append(VPCDCardLink(card: card, host: address.host, port: address.port + UInt16(index)))
+            links.append(
+                VPCDCardLink(
+                    card: card, host: address.host, port: address.port + UInt16(index),
+                    latency: .milliseconds(yubikeyLatency)))
         }
         let server: EmulatorServer
         do { server = try EmulatorServer(socketPath: socket.path, devices: devices) } catch {

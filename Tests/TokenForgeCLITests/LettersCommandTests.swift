@@ -88,12 +88,14 @@ struct LettersCommandTests {
         let demo = try CLIRunner.run(["demo", "--out", directory.path("demo")], timeout: .seconds(120))
         #expect(demo.status == 0, "\(demo.stderr)")
         let pdf = directory.path("demo/letters.pdf")
-        #expect(demo.stdout.contains("wrote \(pdf) (6 pages: letters and handover sheets)"))
-        #expect(try pages(pdf) == "Pages:           6")
+        #expect(demo.stdout.contains("wrote \(pdf) (7 pages: letters and handover sheets)"))
+        #expect(try pages(pdf) == "Pages:           7")
         let attributes = try FileManager.default.attributesOfItem(atPath: pdf)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let text = try runTool("/usr/bin/pdftotext", [pdf, "-"])
-        for name in ["Zoë Müller", "Claire Rochat", "Luca Rossi", "Asha Patel", "Bruno Keller", "Marie Favre"] {
+        for name in [
+            "Zoë Müller", "Claire Rochat", "Luca Rossi", "Asha Patel", "Bruno Keller", "Marie Favre", "Jade Nguyen",
+        ] {
             #expect(text.contains(name))
         }
     }

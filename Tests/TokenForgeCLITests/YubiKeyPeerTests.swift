@@ -83,6 +83,28 @@ struct YubiKeyPeerTests {
         }
     }
 
+    @Test func theEmulatedCardTakesItsLatencyOverEachCommandAPDU() throws {
+        let pcscd = try PCSCDaemon.ensureRunning()
+        defer { pcscd.stop() }
+        let emulator = try EmulatorHarness(
+            count: 0, extraArguments: ["--yubikey", "1", "--vpcd", "127.0.0.1:35963", "--yubikey-latency", "150"])
+        defer { try? emulator.stop() }
+        try waitForCard()
+        let bus = try PCSCBus()
+        let reader = try #require(try bus.readers().first { $0.name == Self.reader })
+        let connection = try bus.connect(reader)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let select = try connection.transmit([0x00, 0xA4, 0x04, 0x00, 0x07, 0xA0, 0x00, 0x00, 0x05, 0x27, 0x21, 0x01])
+        let afterSelect = clock.now
+        let list = try connection.transmit([0x00, 0xA1, 0x00, 0x00])
+        let afterList = clock.now
+        #expect(select.suffix(2) == [0x90, 0x00])
+        #expect(list == [0x90, 0x00])
+        #expect(afterSelect - start >= .milliseconds(150))
+        #expect(afterList - afterSelect >= .milliseconds(150))
+    }
+
     /// A driver on the card for `body`; the exclusive connection ends with it, so ykman can connect.
     func withDriver(_ body: (YubiKeyOATHDriver) throws -> Void) throws {
         let bus = try PCSCBus()
