@@ -111,11 +111,7 @@ extension Register {
                 guard var record = records[seed.username], record.state == .pending, record.sealedSeed == nil
                 else { continue }
                 try record.updateChanges(db) {
-                    $0.sealedSeed = sealed
-                    $0.algorithm = seed.algorithm
-                    $0.digits = seed.digits
-                    $0.period = seed.period
-                    $0.state = .seeded
+                    $0.store(seed, sealed: sealed)
                     $0.updatedAt = time
                 }
                 try audit(db, "seeded", user: seed.username, detail: "seed \(record.generation)", at: time)
@@ -141,11 +137,7 @@ extension Register {
             }
             let was = record.state
             try record.updateChanges(db) {
-                $0.sealedSeed = sealed
-                $0.algorithm = seed.algorithm
-                $0.digits = seed.digits
-                $0.period = seed.period
-                $0.state = .seeded
+                $0.store(seed, sealed: sealed)
                 $0.enabled = true
                 $0.locked = false
                 $0.failedAttempts = 0
@@ -393,5 +385,16 @@ extension Register {
             if changed { try audit(db, action, user: username, detail: detail, reason: reason, at: time) }
             return changed
         }
+    }
+}
+
+extension UserRecord {
+    /// Takes a sealed seed and its parameters; the user is then `seeded`.
+    mutating func store(_ seed: Register.NewSeed, sealed: [UInt8]) {
+        sealedSeed = sealed
+        algorithm = seed.algorithm
+        digits = seed.digits
+        period = seed.period
+        state = .seeded
     }
 }

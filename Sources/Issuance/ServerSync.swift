@@ -109,13 +109,12 @@ public enum ServerSync {
                 try register.recordServer(
                     name, ServerRecord(serial: serial, generation: user.generation, enabled: enabled, pushedAt: now()),
                     action: "server-created")
-            case .enable(let name, let serial), .disable(let name, let serial):
-                let enabled = { if case .enable = change { return true } else { return false } }()
-                if enabled { try client.enable(serial) } else { try client.disable(serial) }
-                var record = byName[name]!.server!
-                record.enabled = enabled
-                record.pushedAt = now()
-                try register.recordServer(name, record, action: enabled ? "server-enabled" : "server-disabled")
+            case .enable(let name, let serial):
+                try client.enable(serial)
+                try recordEnabled(true, for: byName[name]!, in: register, at: now())
+            case .disable(let name, let serial):
+                try client.disable(serial)
+                try recordEnabled(false, for: byName[name]!, in: register, at: now())
             case .delete(let name, let serial):
                 try client.delete(serial)
                 try register.recordServer(name, nil, action: "server-deleted")
@@ -124,5 +123,15 @@ public enum ServerSync {
             }
         }
         return report
+    }
+
+    private static func recordEnabled(_ enabled: Bool, for user: RegisteredUser, in register: Register, at time: Int64)
+        throws
+    {
+        guard var record = user.server else { return }
+        record.enabled = enabled
+        record.pushedAt = time
+        try register.recordServer(
+            user.entry.username, record, action: enabled ? "server-enabled" : "server-disabled")
     }
 }
