@@ -9,6 +9,19 @@ struct LetterTemplate: Sendable {
     let template: MustacheTemplate
 
     init(_ text: String, file: String, fields: Set<String>, requiresQRCode: Bool) throws(LetterTemplateError) {
+        let tags = Self.tags(in: text)
+        var depth = 0
+        for tag in tags {
+            switch tag.kind {
+            case "#", "^":
+                depth += 1
+                if depth > LetterRenderer.maximumTemplateNesting {
+                    throw .nestedTooDeep(file: file, line: tag.line, limit: LetterRenderer.maximumTemplateNesting)
+                }
+            case "/": depth -= 1
+            default: break
+            }
+        }
         do {
             template = try MustacheTemplate(string: text)
         } catch let error as MustacheTemplate.ParserError {
@@ -20,7 +33,7 @@ struct LetterTemplate: Sendable {
         }
         self.file = file
         var hasQRCode = false
-        for tag in Self.tags(in: text) {
+        for tag in tags {
             switch tag.kind {
             case "!": continue
             case ">", "<", "$", "=", "%":

@@ -6,6 +6,10 @@ public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvert
     /// The directory lacks the template for a language the roster uses.
     case missingFile(String, language: Language)
     case unreadable(String)
+    /// The file is larger than `LetterRenderer.maximumTemplateBytes`.
+    case tooLarge(String, limit: Int)
+    /// Sections nest deeper than `LetterRenderer.maximumTemplateNesting`.
+    case nestedTooDeep(file: String, line: Int, limit: Int)
     /// A tag names a field letters do not have.
     case unknownField(file: String, line: Int, name: String)
     /// A tag TokenForge's letters do not support (partials, delimiter changes, inheritance).
@@ -23,6 +27,9 @@ public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvert
         case .missingFile(let path, let language):
             "\(path) is missing: the roster has users whose language is \(language.rawValue)"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
+        case .tooLarge(let path, let limit): "\(path) is larger than \(limit / 1024) KiB: a letter template is far smaller"
+        case .nestedTooDeep(let file, let line, let limit):
+            "\(file):\(line): sections nest more than \(limit) deep"
         case .unknownField(let file, let line, let name):
             "\(file):\(line): unknown field \"\(name)\" (the fields are listed in the README, \"Letter templates\")"
         case .unsupportedTag(let file, let line, let tag):

@@ -58,11 +58,21 @@ public struct LetterRenderer: Sendable {
         self.today = today
     }
 
+    /// The deepest nesting of sections (`{{#…}}`, `{{^…}}`) a template may have: letters need two
+    /// or three; the bound keeps a hostile template from exhausting the stack.
+    public static let maximumTemplateNesting = 16
+
+    /// The largest template file read: letters are a few KiB, with the QR code filled in later.
+    public static let maximumTemplateBytes = 1 << 20
+
     static func read(_ path: String) throws(LetterTemplateError) -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= maximumTemplateBytes else { throw .tooLarge(path, limit: maximumTemplateBytes) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
         else {
             throw .unreadable(path)
         }
+        guard data.count <= maximumTemplateBytes else { throw .tooLarge(path, limit: maximumTemplateBytes) }
         return text
     }
 

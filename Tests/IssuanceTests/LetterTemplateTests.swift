@@ -67,6 +67,36 @@ struct LetterTemplateTests {
         _ = try LetterRenderer(overrides: directory, languages: [.fr])
     }
 
+    @Test func sectionsNestedPastTheBoundAreRefusedNamingTheLine() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let depth = 20_000
+        let path = try write(
+            "letter.fr.mustache",
+            "{{{qrPNG}}}\n" + String(repeating: "{{#greeting}}", count: depth)
+                + String(repeating: "{{/greeting}}", count: depth))
+        #expect(throws: LetterTemplateError.nestedTooDeep(file: path, line: 2, limit: LetterRenderer.maximumTemplateNesting)) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
+    }
+
+    @Test func sectionsNestedToTheBoundAreAccepted() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let depth = LetterRenderer.maximumTemplateNesting
+        _ = try write(
+            "letter.fr.mustache",
+            "{{{qrPNG}}}" + String(repeating: "{{#greeting}}", count: depth) + String(repeating: "{{/greeting}}", count: depth))
+        _ = try LetterRenderer(overrides: directory, languages: [.fr])
+    }
+
+    @Test func aTemplateFileOverTheSizeBoundIsRefusedUnread() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try write(
+            "letter.fr.mustache", "{{{qrPNG}}}" + String(repeating: "x", count: LetterRenderer.maximumTemplateBytes))
+        #expect(throws: LetterTemplateError.tooLarge(path, limit: LetterRenderer.maximumTemplateBytes)) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
+    }
+
     @Test func aSyntaxErrorIsReadable() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try write("letter.de.mustache", "<p>{{greeting}}</p>\n{{#senderLines}}{{.}}\n{{{qrPNG}}}\n")
