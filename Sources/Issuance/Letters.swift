@@ -39,23 +39,29 @@ public struct LetterRenderer: Sendable {
             } else if let letterFile, languages.contains(language) {
                 throw .missingFile(letterFile, language: language)
             } else {
-                letters[language] = try LetterTemplate(
-                    LetterTemplates.letter, file: "shipped letter", fields: LetterTemplates.letterFields,
-                    requiresQRCode: true)
+                letters[language] = try Self.shippedLetter.get()
             }
             if let sheetFile, FileManager.default.fileExists(atPath: sheetFile) {
                 sheets[language] = try LetterTemplate(
                     Self.read(sheetFile), file: sheetFile, fields: LetterTemplates.sheetFields, requiresQRCode: false)
             } else {
-                sheets[language] = try LetterTemplate(
-                    LetterTemplates.sheet, file: "shipped sheet", fields: LetterTemplates.sheetFields,
-                    requiresQRCode: false)
+                sheets[language] = try Self.shippedSheet.get()
             }
         }
         self.letters = letters
         self.sheets = sheets
         self.fields = fields
         self.today = today
+    }
+
+    /// The shipped templates, checked once per process.
+    static let shippedLetter = Result { () throws(LetterTemplateError) in
+        try LetterTemplate(
+            LetterTemplates.letter, file: "shipped letter", fields: LetterTemplates.letterFields, requiresQRCode: true)
+    }
+    static let shippedSheet = Result { () throws(LetterTemplateError) in
+        try LetterTemplate(
+            LetterTemplates.sheet, file: "shipped sheet", fields: LetterTemplates.sheetFields, requiresQRCode: false)
     }
 
     /// The deepest nesting of sections (`{{#…}}`, `{{^…}}`) a template may have: letters need two

@@ -5,6 +5,7 @@ import Exports
 import Foundation
 import Issuance
 import NitrokeyWire
+import OATHWire
 import OTPCore
 import TokenModel
 import TokenWire
@@ -30,6 +31,9 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "nitrokey-host", run: nitrokeyHost),
         FuzzTarget(name: "nitrokey-device", run: nitrokeyDevice),
         FuzzTarget(name: "emulator-socket", run: emulatorSocket),
+        FuzzTarget(name: "letter-template", run: letterTemplate),
+        FuzzTarget(name: "oath-host", run: oathHost),
+        FuzzTarget(name: "oath-card", run: oathCard),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -153,6 +157,70 @@ public struct FuzzTarget: Sendable {
 }
 
 extension FuzzTarget {
+    static let templateDirectory: String = {
+        let path = NSTemporaryDirectory() + "/tokenforge-fuzz-templates-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+    static let letterEntry = RosterEntry(
+        username: "z", displayName: "Zoë", email: "z@example.org", language: .en, method: .app)
+    static let letterURI = try! OTPAuthURI(account: "z@example.org", issuer: "ACME", secret: Secret(bytes: Array(0..<20)))
+
+    /// Letter-template loading: the input as a custom letter (first byte even) or handover sheet
+    /// (odd); a template that passes the checks is rendered.
+    static func letterTemplate(_ bytes: [UInt8]) {
+        let isSheet = bytes.first.map { $0 & 1 == 1 } ?? false
+        let file = templateDirectory + (isSheet ? "/sheet.en.mustache" : "/letter.en.mustache")
+        let other = templateDirectory + (isSheet ? "/letter.en.mustache" : "/sheet.en.mustache")
+        try? FileManager.default.removeItem(atPath: other)
+        guard FileManager.default.createFile(atPath: file, contents: Data(bytes.dropFirst())) else { return }
+        guard let renderer = try? LetterRenderer(overrides: templateDirectory, languages: isSheet ? [] : [.en])
+        else { return }
+        if isSheet {
+            _ = renderer.render(
+                HandoverSheet(
+                    username: "z", name: "Zoë", language: .en, serial: "TF1", slot: 1, issuer: "ACME", account: "z",
+                    pinDelivery: .none))
+        } else {
+            _ = renderer.render(for: letterEntry, issuer: "ACME", uri: letterURI, png: [0], svg: "<svg/>")
+        }
+    }
+
+    /// The host's side of the YKOATH wire: the input as a response APDU, its data read as each
+    /// command's answer; TLVs re-encode to what parses the same.
+    static func oathHost(_ bytes: [UInt8]) {
+        guard let response = try? ResponseAPDU(decoding: bytes) else { return }
+        precondition((try? ResponseAPDU(decoding: response.encoded)) == response, "a response APDU does not re-encode")
+        let data = response.data
+        _ = try? OATHSelectResponse(decoding: data)
+        _ = try? OATHListEntry.decode(data)
+        _ = try? OATHCalculateAllEntry.decode(data)
+        if let code = try? OATHTruncatedCode.decodeCalculateResponse(data) { _ = code.code }
+        if let items = try? TLV.parse(data) {
+            precondition(
+                (try? TLV.parse(items.flatMap(\.encoded))) == items, "TLV items do not parse back from their encoding")
+        }
+    }
+
+    /// The card's side: command APDUs (each preceded by its length byte) into a virtual YubiKey
+    /// OATH application; every APDU the card accepts as a command re-encodes to the same command.
+    static func oathCard(_ bytes: [UInt8]) {
+        guard let card = try? OATHCard(medium: MemoryFlashMedium(), random: FuzzRandom(seed: 11), serial: 1)
+        else { preconditionFailure("a blank OATH card does not mount") }
+        var index = 0
+        while index < bytes.count {
+            let length = Int(bytes[index])
+            index += 1
+            let apdu = Array(bytes[index..<min(bytes.count, index + length)])
+            index += length
+            if let command = try? CommandAPDU(decoding: apdu), let decoded = try? OATHCommand(apdu: command) {
+                precondition(
+                    (try? OATHCommand(apdu: decoded.apdu)) == decoded, "an OATH command does not re-encode")
+            }
+            _ = try? card.transmit(apdu)
+        }
+    }
+
     static let socketPath = NSTemporaryDirectory() + "/tokenforge-fuzz-\(getpid()).sock"
 
     /// The emulator's side of its socket: the input as the byte stream a client sends, to a server
