@@ -1,6 +1,7 @@
 import Activation
 import Foundation
 import OTPCore
+import SystemPackage
 
 /// Renders activation letters and handover sheets as HTML, from the shipped templates or from a
 /// directory of overrides (`letter.LANG.mustache`, and optionally `sheet.LANG.mustache`), with the
@@ -71,14 +72,22 @@ public struct LetterRenderer: Sendable {
     /// The largest template file read: letters are a few KiB, with the QR code filled in later.
     public static let maximumTemplateBytes = 1 << 20
 
+    /// A template file's text: a regular file of UTF-8, at most `maximumTemplateBytes` read.
     static func read(_ path: String) throws(LetterTemplateError) -> String {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= maximumTemplateBytes else { throw .tooLarge(path, limit: maximumTemplateBytes) }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else {
-            throw .unreadable(path)
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard type == .typeRegular, let file = try? FileDescriptor.open(path, .readOnly) else { throw .unreadable(path) }
+        defer { try? file.close() }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count <= maximumTemplateBytes {
+            guard let count = try? chunk.withUnsafeMutableBytes({ try file.read(into: $0) }) else {
+                throw .unreadable(path)
+            }
+            if count == 0 { break }
+            bytes += chunk[..<count]
         }
-        guard data.count <= maximumTemplateBytes else { throw .tooLarge(path, limit: maximumTemplateBytes) }
+        guard bytes.count <= maximumTemplateBytes else { throw .tooLarge(path, limit: maximumTemplateBytes) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .unreadable(path) }
         return text
     }
 

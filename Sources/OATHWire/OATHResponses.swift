@@ -85,13 +85,21 @@ public struct OATHTruncatedCode: Equatable, Sendable {
 
     public init(decoding value: [UInt8]) throws(OATHWireError) {
         guard value.count == 5 else { throw .malformed("a truncated code is 5 bytes, not \(value.count)") }
+        try Self.checkDigits(value[0])
         self.init(digits: value[0], value: value[1...].reduce(0) { $0 << 8 | UInt32($1) })
     }
 
-    /// The code as a user reads it, zero-padded to its digits.
+    /// The digit counts YKOATH credentials have.
+    public static let digitRange: ClosedRange<UInt8> = 6...8
+
+    static func checkDigits(_ digits: UInt8) throws(OATHWireError) {
+        guard digitRange.contains(digits) else { throw .malformed("the card answered a code of \(digits) digits") }
+    }
+
+    /// The code as a user reads it, zero-padded to its digits (a 31-bit value has at most 10).
     public var code: String {
         var modulus: UInt64 = 1
-        for _ in 0..<digits { modulus *= 10 }
+        for _ in 0..<min(digits, 10) { modulus *= 10 }
         let text = String(UInt64(value & 0x7FFF_FFFF) % modulus)
         return String(repeating: "0", count: max(0, Int(digits) - text.count)) + text
     }
@@ -144,8 +152,12 @@ public struct OATHCalculateAllEntry: Equatable, Sendable {
             let result: Result
             switch answer.tag {
             case OATHTag.truncated: result = .code(try OATHTruncatedCode(decoding: answer.value))
-            case OATHTag.hotp where answer.value.count == 1: result = .hotp(digits: answer.value[0])
-            case OATHTag.touch where answer.value.count == 1: result = .touch(digits: answer.value[0])
+            case OATHTag.hotp where answer.value.count == 1:
+                try OATHTruncatedCode.checkDigits(answer.value[0])
+                result = .hotp(digits: answer.value[0])
+            case OATHTag.touch where answer.value.count == 1:
+                try OATHTruncatedCode.checkDigits(answer.value[0])
+                result = .touch(digits: answer.value[0])
             default: throw .malformed("CALCULATE ALL answered tag 0x\(hex(answer.tag)) for a code")
             }
             entries.append(OATHCalculateAllEntry(name: name.value, result: result))

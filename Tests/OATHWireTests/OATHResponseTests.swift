@@ -18,6 +18,19 @@ struct OATHResponseTests {
         #expect(locked.versionText == "5.4.3")
     }
 
+    @Test func aCodeOfDigitsNoCredentialHasIsRefused() throws {
+        for digits: UInt8 in [0, 5, 9, 162, 255] {
+            #expect(throws: OATHWireError.self) {
+                try OATHTruncatedCode.decodeCalculateResponse([0x76, 5, digits, 0x12, 0x34, 0x56, 0x78])
+            }
+            #expect(throws: OATHWireError.self) {
+                try OATHCalculateAllEntry.decode([0x71, 1, 0x61, 0x77, 1, digits])
+            }
+        }
+        #expect(try OATHTruncatedCode.decodeCalculateResponse([0x76, 5, 8, 0x12, 0x34, 0x56, 0x78]).code == "05419896")
+        #expect(OATHTruncatedCode(digits: 255, value: 0x7FFF_FFFF).code.count == 255)
+    }
+
     @Test func listRoundTrips() throws {
         let entries = [
             OATHListEntry(type: .init(kind: .totp, algorithm: .sha1), name: Array("Example:alice".utf8)),
