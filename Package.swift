@@ -157,7 +157,8 @@ let package = Package(
             dependencies: ["Activation", "OTPCore"],
             path: "bench/qr-bench"
         ),
-        .target(name: "PrivacyIDEA"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "PrivacyIDEA", dependencies: ["CCurl"]),
         .target(
             name: "Issuance",
             dependencies: [
