@@ -318,7 +318,7 @@ let package = Package(
         .testTarget(
             name: "TokenForgeCLITests",
             dependencies: [
-                "TestSupport", "OTPCore", "TokenForgeCLI", "Issuance",
+                "TestSupport", "OTPCore", "TokenForgeCLI", "Issuance", "PrivacyIDEA",
                 "PCSCTransport", "YubiKeyOATHFamily", "Provisioning", "TokenModel", "TokenTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
