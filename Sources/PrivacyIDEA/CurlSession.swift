@@ -86,7 +86,8 @@ final class CurlSession {
             codes.append(tokenforge_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count))
             codes.append(
                 body.withUnsafeBytes {
-                    tokenforge_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+                    tokenforge_curl_set_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
                 })
         default: codes.append(tokenforge_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, method))
         }

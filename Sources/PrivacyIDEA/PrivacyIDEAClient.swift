@@ -9,8 +9,8 @@ public enum PrivacyIDEAError: Error, Equatable, Sendable, CustomStringConvertibl
     /// The CA file given to verify the server with cannot be read as PEM certificates.
     case unusableCAFile(path: String, detail: String)
     case badCredentials(user: String)
-    /// privacyIDEA finds no such user in the realm (or resolver) a token was to be assigned in.
-    case unknownUser(user: String, realm: String, message: String)
+    /// The realm (or the resolver given) holds no such user, so no token was created for them.
+    case unknownUser(user: String, realm: String)
     /// The server answered the request with an error: its HTTP status and message.
     case refused(request: String, status: Int, message: String)
     case malformedResponse(request: String)
@@ -21,8 +21,8 @@ public enum PrivacyIDEAError: Error, Equatable, Sendable, CustomStringConvertibl
         case .tls(let host, let detail): "the TLS certificate of privacyIDEA at \(host) cannot be verified: \(detail)"
         case .unusableCAFile(let path, let detail): "the CA file \(path) cannot be used: \(detail)"
         case .badCredentials(let user): "privacyIDEA refused the admin \(user): wrong user or password"
-        case .unknownUser(let user, let realm, let message):
-            "privacyIDEA does not know the user \(user) in the realm \(realm): \(message)"
+        case .unknownUser(let user, let realm):
+            "privacyIDEA has no user \(user) in the realm \(realm): no token was created for them"
         case .refused(let request, let status, let message):
             "privacyIDEA refused \(request) (HTTP \(status)): \(message)"
         case .malformedResponse(let request): "privacyIDEA's answer to \(request) is not what its API returns"
@@ -112,7 +112,9 @@ public final class PrivacyIDEAClient {
                 throw .malformedResponse(request: "the token list")
             }
             for entry in list {
-                guard let serial = entry["serial"] as? String else { throw .malformedResponse(request: "the token list") }
+                guard let serial = entry["serial"] as? String else {
+                    throw .malformedResponse(request: "the token list")
+                }
                 tokens.append(
                     ServerToken(
                         serial: serial, username: entry["username"] as? String ?? "",
@@ -123,18 +125,31 @@ public final class PrivacyIDEAClient {
         }
     }
 
-    /// Creates a token holding the given seed, assigned to the user.
+    /// Creates a token holding the given seed, assigned to the user; `unknownUser` when the realm
+    /// (and the resolver, when given) holds no such user, for privacyIDEA would create the token
+    /// with no owner.
     public func create(_ token: ServerTokenRequest) throws(PrivacyIDEAError) {
+        guard try userExists(token.user, realm: token.realm) else {
+            throw .unknownUser(user: token.user, realm: token.realm + (resolver.map { " (resolver \($0))" } ?? ""))
+        }
         var parameters = [
             "type": token.type, "serial": token.serial, "otpkey": token.otpKeyHex, "genkey": "0",
             "otplen": String(token.digits), "hashlib": token.hash, "timeStep": String(token.period),
             "user": token.user, "realm": token.realm, "description": token.description,
         ]
         if let resolver { parameters["resolver"] = resolver }
-        let realm = token.realm + (resolver.map { " (resolver \($0))" } ?? "")
-        _ = try call(
-            "POST", "/token/init", parameters, name: "creating token \(token.serial) for \(token.user)",
-            unknownUser: { .unknownUser(user: token.user, realm: realm, message: $0) })
+        _ = try call("POST", "/token/init", parameters, name: "creating token \(token.serial) for \(token.user)")
+    }
+
+    /// Whether the realm (and the resolver, when given) holds the user `login`, as `GET /user/` finds them.
+    func userExists(_ login: String, realm: String) throws(PrivacyIDEAError) -> Bool {
+        var parameters = ["username": login, "realm": realm]
+        if let resolver { parameters["resolver"] = resolver }
+        let value = try call("GET", "/user/", parameters, name: "looking up the user \(login)")
+        guard let users = value as? [[String: Any]] else {
+            throw .malformedResponse(request: "looking up the user \(login)")
+        }
+        return users.contains { $0["username"] as? String == login }
     }
 
     public func enable(_ serial: String) throws(PrivacyIDEAError) {
@@ -159,14 +174,9 @@ public final class PrivacyIDEAClient {
             .joined(separator: "&")
     }
 
-    /// privacyIDEA's error code for a user it cannot find (`privacyidea.lib.error.Error.USER`).
-    static let userErrorCode = 904
-
-    /// One request; the `result.value` of privacyIDEA's JSON answer, or its error as `refused`
-    /// (as `unknownUser(message)` when given and privacyIDEA cannot find the user).
+    /// One request; the `result.value` of privacyIDEA's JSON answer, or its error as `refused`.
     private func call(
-        _ method: String, _ path: String, _ parameters: [String: String], name: String,
-        unknownUser: ((String) -> PrivacyIDEAError)? = nil
+        _ method: String, _ path: String, _ parameters: [String: String], name: String
     ) throws(PrivacyIDEAError) -> Any {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
         if method == "GET" || method == "DELETE", !parameters.isEmpty {
@@ -193,7 +203,8 @@ public final class PrivacyIDEAClient {
         } catch {
             switch error {
             case .unreachable(let detail): throw .unreachable(url: baseURL.absoluteString, detail: detail)
-            case .certificateNotVerified(let detail): throw .tls(host: baseURL.host ?? baseURL.absoluteString, detail: detail)
+            case .certificateNotVerified(let detail):
+                throw .tls(host: baseURL.host ?? baseURL.absoluteString, detail: detail)
             case .unusableCAFile(let detail): throw .unusableCAFile(path: caFile ?? "", detail: detail)
             case .answerTooLarge: throw .malformedResponse(request: name)
             }
@@ -202,9 +213,9 @@ public final class PrivacyIDEAClient {
         let result = object?["result"] as? [String: Any]
         guard response.status == 200, result?["status"] as? Bool == true else {
             let error = result?["error"] as? [String: Any]
-            let message = error?["message"] as? String ?? "no privacyIDEA error in the answer"
-            if let unknownUser, error?["code"] as? Int == Self.userErrorCode { throw unknownUser(message) }
-            throw .refused(request: name, status: response.status, message: message)
+            throw .refused(
+                request: name, status: response.status,
+                message: error?["message"] as? String ?? "no privacyIDEA error in the answer")
         }
         guard let value = result?["value"] else { throw .malformedResponse(request: name) }
         return value

@@ -12,7 +12,8 @@ struct PushCommand: ParsableCommand {
 
 /// How to reach privacyIDEA: given here, or remembered in the register with --remember.
 struct PrivacyIDEAOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The server's base URL, e.g. https://otp.example.org.", valueName: "URL")) var url: String?
+    @Option(help: ArgumentHelp("The server's base URL, e.g. https://otp.example.org.", valueName: "URL"))
+    var url: String?
     @Option(help: ArgumentHelp("The privacyIDEA admin to log in as.", valueName: "ADMIN")) var user: String?
     @Option(help: ArgumentHelp("The realm holding the staff.", valueName: "REALM")) var realm: String?
     @Option(help: ArgumentHelp("The user resolver holding the staff, sent with each token created.", valueName: "NAME"))
@@ -30,7 +31,8 @@ struct PrivacyIDEAOptions: ParsableArguments {
 
     func validate() throws {
         if let url {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
+            else {
                 throw ValidationError("--url \(url) is not an http(s) URL")
             }
         }
@@ -50,10 +52,12 @@ struct PrivacyIDEAOptions: ParsableArguments {
         caFile: String? = nil
     ) throws -> Register.ServerSettings {
         let remembered = try withRegister { try register.privacyIDEASettings() }
-        guard let url = url ?? remembered?.url, let user = user ?? remembered?.user, let realm = realm ?? remembered?.realm
+        guard let url = url ?? remembered?.url, let user = user ?? remembered?.user,
+            let realm = realm ?? remembered?.realm
         else {
             throw CLIFailure.usage(
-                "privacyIDEA needs --url, --user and --realm (once with push privacyidea --remember, then they are kept)")
+                "privacyIDEA needs --url, --user and --realm (once with push privacyidea --remember, then they are kept)"
+            )
         }
         let given = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         if let path = given ?? remembered?.caFile {
@@ -62,11 +66,13 @@ struct PrivacyIDEAOptions: ParsableArguments {
                 FileManager.default.isReadableFile(atPath: path)
             else {
                 throw CLIFailure.noInput(
-                    "cannot read the CA file \(path)\(given == nil ? " (remembered in the register: give --ca-file)" : "")")
+                    "cannot read the CA file \(path)\(given == nil ? " (remembered in the register: give --ca-file)" : "")"
+                )
             }
         }
         return Register.ServerSettings(
-            url: url, user: user, realm: realm, resolver: resolver ?? remembered?.resolver, caFile: given ?? remembered?.caFile)
+            url: url, user: user, realm: realm, resolver: resolver ?? remembered?.resolver,
+            caFile: given ?? remembered?.caFile)
     }
 
     func password() throws -> String { try Self.password(file: passwordFile) }
@@ -137,7 +143,8 @@ struct PrivacyIDEAOptions: ParsableArguments {
             )
         }
         Swift.print(
-            "\(report.changes.count) change\(report.changes.count == 1 ? "" : "s")\(dryRun ? " to make (dry run: none made)" : "")")
+            "\(report.changes.count) change\(report.changes.count == 1 ? "" : "s")\(dryRun ? " to make (dry run: none made)" : "")"
+        )
     }
 }
 
@@ -159,7 +166,8 @@ struct PrivacyIDEAPush: ParsableCommand {
             """)
 
     @OptionGroup var server: PrivacyIDEAOptions
-    @Flag(help: "Keep --url, --user, --realm, --resolver and --ca-file in the register for later pushes.") var remember = false
+    @Flag(help: "Keep --url, --user, --realm, --resolver and --ca-file in the register for later pushes.")
+    var remember = false
     @Flag(help: "Show the changes; make none.") var dryRun = false
     @OptionGroup var admin: AdminOptions
 

@@ -34,7 +34,8 @@ struct TestCertificates {
             ],
             ["req", "-new"] + key + ["-keyout", keyFile, "-out", request, "-subj", "/CN=127.0.0.1"],
             [
-                "x509", "-req", "-in", request, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial", "-out", certificateFile,
+                "x509", "-req", "-in", request, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial", "-out",
+                certificateFile,
                 "-days", "2", "-extfile", extensions,
             ],
         ] {
@@ -62,7 +63,10 @@ extension PrivacyIDEAPushTests {
         _ = try Register(path: path, passphrase: "admin passphrase", newKey: .lowCost())
         let rosterFile = try emulator.directory.file("roster.csv", contents: roster)
         let issue = try emulator.tokenforge(
-            ["issue", rosterFile, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "uris", "--register", path],
+            [
+                "issue", rosterFile, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "uris",
+                "--register", path,
+            ],
             environment: environment)
         #expect(issue.status == 0, "\(issue.stderr)")
         return ["--register", path]
@@ -70,7 +74,9 @@ extension PrivacyIDEAPushTests {
 
     static func currentCode(_ emulator: EmulatorHarness, account: String) throws -> String {
         let text = try String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
-        let uri = try text.split(separator: "\n").map { try OTPAuthURI(parsing: String($0)) }.first { $0.account == account }
+        let uri = try text.split(separator: "\n").map { try OTPAuthURI(parsing: String($0)) }.first {
+            $0.account == account
+        }
         return try #require(uri?.totpGenerator).code(at: Int64(Date().timeIntervalSince1970))
     }
 
@@ -94,7 +100,10 @@ extension PrivacyIDEAPushTests {
             ), "\(untrusted.stderr)")
         #expect(untrusted.stdout == "")
         let misnamed = try push(
-            ["--url", server.url.replacingOccurrences(of: "127.0.0.1", with: "localhost"), "--ca-file", certificates.caFile]
+            [
+                "--url", server.url.replacingOccurrences(of: "127.0.0.1", with: "localhost"), "--ca-file",
+                certificates.caFile,
+            ]
                 + login)
         #expect(misnamed.status == 84)
         #expect(
@@ -103,7 +112,9 @@ extension PrivacyIDEAPushTests {
             "\(misnamed.stderr)")
         let notPEM = try push(["--url", server.url, "--ca-file", emulator.directory.path("roster.csv")] + login)
         #expect(notPEM.status == 66)
-        #expect(notPEM.stderr.contains("the CA file \(emulator.directory.path("roster.csv")) cannot be used"), "\(notPEM.stderr)")
+        #expect(
+            notPEM.stderr.contains("the CA file \(emulator.directory.path("roster.csv")) cannot be used"),
+            "\(notPEM.stderr)")
         #expect(try emulator.tokenforge(["users", "--json"] + register).stdout == before)
         #expect(try server.tokens() == [])
         let nothingRemembered = try push(["--dry-run"])
@@ -121,9 +132,10 @@ extension PrivacyIDEAPushTests {
 
                 """)
         #expect(
-            try server.tokens() == ["abrun", "bnobody", "cvogel"].map {
-                ListedToken(serial: "APP-\($0)", username: $0, resolver: "staff")
-            })
+            try server.tokens()
+                == ["abrun", "bnobody", "cvogel"].map {
+                    ListedToken(serial: "APP-\($0)", username: $0, resolver: "staff")
+                })
         #expect(try server.validate("cvogel", Self.currentCode(emulator, account: "carla.vogel@example.org")))
         let users = try emulator.tokenforge(["users", "--json"] + register).json([PushedUserJSON].self)
         #expect(users.map(\.server_serial) == ["APP-abrun", "APP-bnobody", "APP-cvogel"])
@@ -135,21 +147,25 @@ extension PrivacyIDEAPushTests {
         let log = try emulator.tokenforge(["log"] + register).stdout
         #expect(
             log.contains(
-                "server-settings  privacyIDEA \(server.url) as admin, realm acme, resolver staff, CA file \(certificates.caFile)"),
+                "server-settings  privacyIDEA \(server.url) as admin, realm acme, resolver staff, CA file \(certificates.caFile)"
+            ),
             "\(log)")
 
         // A resolver given for one push replaces the remembered one: the realm's resolver nosuch holds no dlang.
         let later = try emulator.directory.file(
-            "later.csv", contents: "username,display_name,email,language,method\ndlang,Dora Lang,dora.lang@example.org,en,app\n")
+            "later.csv",
+            contents: "username,display_name,email,language,method\ndlang,Dora Lang,dora.lang@example.org,en,app\n")
         let issued = try emulator.tokenforge(
-            ["issue", later, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "uris"] + register,
+            ["issue", later, "--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "uris"]
+                + register,
             environment: Self.environment)
         #expect(issued.status == 0, "\(issued.stderr)")
         let elsewhere = try push(["--resolver", "nosuch"])
         #expect(elsewhere.status == 78)
         #expect(
             elsewhere.stderr.hasPrefix(
-                "tokenforge: privacyIDEA has no user dlang in the realm acme (resolver nosuch): no token was created for them"),
+                "tokenforge: privacyIDEA has no user dlang in the realm acme (resolver nosuch): no token was created for them"
+            ),
             "\(elsewhere.stderr)")
         #expect(try server.tokens().map(\.serial) == ["APP-abrun", "APP-bnobody", "APP-cvogel"])
         let stored = try push([])
@@ -173,7 +189,8 @@ extension PrivacyIDEAPushTests {
         #expect(wrong.stderr == "tokenforge: privacyIDEA refused the admin admin: wrong user or password\n")
         #expect(try emulator.tokenforge(["users", "--json"] + register).stdout == before)
         #expect(try server.tokens() == [])
-        let remembered = try emulator.tokenforge(["push", "privacyidea", "--dry-run"] + register, environment: Self.environment)
+        let remembered = try emulator.tokenforge(
+            ["push", "privacyidea", "--dry-run"] + register, environment: Self.environment)
         #expect(remembered.status == 64, "--remember kept settings whose login failed: \(remembered.stdout)")
 
         // Users are pushed in name order: abrun's token is made and recorded, bnobody stops the run.
@@ -218,16 +235,21 @@ extension PrivacyIDEAPushTests {
         ] {
             let started = Date()
             let result = try emulator.tokenforge(
-                ["push", "privacyidea", "--url", url, "--user", "admin", "--realm", "acme", "--timeout", timeout] + register,
+                ["push", "privacyidea", "--url", url, "--user", "admin", "--realm", "acme", "--timeout", timeout]
+                    + register,
                 environment: Self.environment)
             #expect(result.status == 69, "\(url): \(result.stderr)")
-            #expect(result.stderr.hasPrefix("tokenforge: privacyIDEA at \(url) cannot be reached: "), "\(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("tokenforge: privacyIDEA at \(url) cannot be reached: "), "\(result.stderr)")
             #expect(result.stderr.contains(detail), "\(result.stderr)")
             #expect(Date().timeIntervalSince(started) < 10, "\(url): the timeout was not kept")
         }
         let missing = try emulator.tokenforge(
-            ["push", "privacyidea", "--url", "https://127.0.0.1:1", "--user", "admin", "--realm", "acme", "--ca-file",
-             emulator.directory.path("no-such-ca.pem")] + register, environment: Self.environment)
+            [
+                "push", "privacyidea", "--url", "https://127.0.0.1:1", "--user", "admin", "--realm", "acme",
+                "--ca-file",
+                emulator.directory.path("no-such-ca.pem"),
+            ] + register, environment: Self.environment)
         #expect(missing.status == 66)
         #expect(missing.stderr == "tokenforge: cannot read the CA file \(emulator.directory.path("no-such-ca.pem"))\n")
         #expect(try emulator.tokenforge(["users", "--json"] + register).stdout == before)

@@ -32,7 +32,8 @@ struct PushParsingTests {
                 _ = try TokenForge.parseAsRoot(["push", "privacyidea"] + arguments)
                 Issue.record("\(arguments) was accepted")
             } catch {
-                #expect(TokenForge.message(for: error).contains(message), "\(arguments): \(TokenForge.message(for: error))")
+                #expect(
+                    TokenForge.message(for: error).contains(message), "\(arguments): \(TokenForge.message(for: error))")
                 #expect(TokenForge.exitCode(for: error) == .validationFailure)
             }
         }
@@ -56,7 +57,8 @@ struct PushParsingTests {
         let withCA = Register.ServerSettings(
             url: "https://otp.example.org", user: "admin", realm: "acme", caFile: "/etc/tokenforge/ca.pem")
         let tls = PrivacyIDEAError.tls(host: "otp.example.org", detail: "unable to get local issuer certificate")
-        #expect(PrivacyIDEAOptions.failure(tls, settings: settings, midway: false).message.hasSuffix("with --ca-file FILE"))
+        #expect(
+            PrivacyIDEAOptions.failure(tls, settings: settings, midway: false).message.hasSuffix("with --ca-file FILE"))
         #expect(
             PrivacyIDEAOptions.failure(tls, settings: withCA, midway: false).message.hasSuffix(
                 "(checked against the CAs in /etc/tokenforge/ca.pem)"))
