@@ -157,7 +157,8 @@ let package = Package(
             dependencies: ["Activation", "OTPCore"],
             path: "bench/qr-bench"
         ),
-        .target(name: "PrivacyIDEA"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "PrivacyIDEA", dependencies: ["CCurl"]),
         .target(
             name: "Issuance",
             dependencies: [
@@ -317,7 +318,7 @@ let package = Package(
         .testTarget(
             name: "TokenForgeCLITests",
             dependencies: [
-                "TestSupport", "OTPCore", "TokenForgeCLI", "Issuance",
+                "TestSupport", "OTPCore", "TokenForgeCLI", "Issuance", "PrivacyIDEA",
                 "PCSCTransport", "YubiKeyOATHFamily", "Provisioning", "TokenModel", "TokenTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -300,11 +300,23 @@ extension Register {
         public var url: String
         public var user: String
         public var realm: String
+        /// The staff's user resolver; nil: the realm finds them.
+        public var resolver: String?
+        /// The absolute path of the PEM file of CAs that verify the server; nil: the system's.
+        public var caFile: String?
 
-        public init(url: String, user: String, realm: String) {
+        public init(url: String, user: String, realm: String, resolver: String? = nil, caFile: String? = nil) {
             self.url = url
             self.user = user
             self.realm = realm
+            self.resolver = resolver
+            self.caFile = caFile
+        }
+
+        /// For the audit log and messages: where, as whom, which realm, resolver and CA file.
+        public var summary: String {
+            "privacyIDEA \(url) as \(user), realm \(realm)" + (resolver.map { ", resolver \($0)" } ?? "")
+                + (caFile.map { ", CA file \($0)" } ?? "")
         }
     }
 
@@ -330,8 +342,7 @@ extension Register {
                 sql: "INSERT INTO meta (key, value) VALUES ('privacyidea', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 arguments: [data])
             try audit(
-                db, "server-settings", user: nil, detail: "privacyIDEA \(settings.url) as \(settings.user), realm \(settings.realm)",
-                at: time)
+                db, "server-settings", user: nil, detail: settings.summary, at: time)
         }
     }
 

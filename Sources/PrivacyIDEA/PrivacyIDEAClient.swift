@@ -1,13 +1,16 @@
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// What went wrong talking to privacyIDEA; never the admin password or a seed.
 public enum PrivacyIDEAError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The server could not be reached (refused, DNS, TLS), or did not answer in time.
+    /// The server could not be reached (refused, not resolved, TLS handshake), or did not answer in time.
     case unreachable(url: String, detail: String)
+    /// The server's TLS certificate does not chain to a trusted CA, or does not name `host`.
+    case tls(host: String, detail: String)
+    /// The CA file given to verify the server with cannot be read as PEM certificates.
+    case unusableCAFile(path: String, detail: String)
     case badCredentials(user: String)
+    /// The realm (or the resolver given) holds no such user, so no token was created for them.
+    case unknownUser(user: String, realm: String)
     /// The server answered the request with an error: its HTTP status and message.
     case refused(request: String, status: Int, message: String)
     case malformedResponse(request: String)
@@ -15,7 +18,11 @@ public enum PrivacyIDEAError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .unreachable(let url, let detail): "privacyIDEA at \(url) cannot be reached: \(detail)"
+        case .tls(let host, let detail): "the TLS certificate of privacyIDEA at \(host) cannot be verified: \(detail)"
+        case .unusableCAFile(let path, let detail): "the CA file \(path) cannot be used: \(detail)"
         case .badCredentials(let user): "privacyIDEA refused the admin \(user): wrong user or password"
+        case .unknownUser(let user, let realm):
+            "privacyIDEA has no user \(user) in the realm \(realm): no token was created for them"
         case .refused(let request, let status, let message):
             "privacyIDEA refused \(request) (HTTP \(status)): \(message)"
         case .malformedResponse(let request): "privacyIDEA's answer to \(request) is not what its API returns"
@@ -61,20 +68,23 @@ public struct ServerTokenRequest: Sendable {
 
 /// privacyIDEA's REST API, the calls TokenForge needs: log in (`POST /auth`, the JWT then goes in
 /// `PI-Authorization`), list a realm's tokens, create, enable, disable and delete a token.
-/// Synchronous, each request bounded by `timeout`.
+/// Synchronous, over libcurl: each request bounded by `timeout`, TLS always verified, against the
+/// CAs in `caFile` when given.
 public final class PrivacyIDEAClient {
     public let baseURL: URL
-    let session: URLSession
     let timeout: TimeInterval
+    /// The PEM file of the CAs the server's certificate must chain to; nil: the system's.
+    public let caFile: String?
+    /// The user resolver the staff are in, sent with each token created; nil: the realm's.
+    public let resolver: String?
+    private var session: CurlSession?
     private var authorization: String?
 
-    public init(baseURL: URL, timeout: TimeInterval = 30) {
+    public init(baseURL: URL, timeout: TimeInterval = 30, caFile: String? = nil, resolver: String? = nil) {
         self.baseURL = baseURL
         self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
+        self.caFile = caFile
+        self.resolver = resolver
     }
 
     /// Logs in as the admin `user`.
@@ -102,7 +112,9 @@ public final class PrivacyIDEAClient {
                 throw .malformedResponse(request: "the token list")
             }
             for entry in list {
-                guard let serial = entry["serial"] as? String else { throw .malformedResponse(request: "the token list") }
+                guard let serial = entry["serial"] as? String else {
+                    throw .malformedResponse(request: "the token list")
+                }
                 tokens.append(
                     ServerToken(
                         serial: serial, username: entry["username"] as? String ?? "",
@@ -113,15 +125,31 @@ public final class PrivacyIDEAClient {
         }
     }
 
-    /// Creates a token holding the given seed, assigned to the user.
+    /// Creates a token holding the given seed, assigned to the user; `unknownUser` when the realm
+    /// (and the resolver, when given) holds no such user, for privacyIDEA would create the token
+    /// with no owner.
     public func create(_ token: ServerTokenRequest) throws(PrivacyIDEAError) {
-        _ = try call(
-            "POST", "/token/init",
-            [
-                "type": token.type, "serial": token.serial, "otpkey": token.otpKeyHex, "genkey": "0",
-                "otplen": String(token.digits), "hashlib": token.hash, "timeStep": String(token.period),
-                "user": token.user, "realm": token.realm, "description": token.description,
-            ], name: "creating token \(token.serial) for \(token.user)")
+        guard try userExists(token.user, realm: token.realm) else {
+            throw .unknownUser(user: token.user, realm: token.realm + (resolver.map { " (resolver \($0))" } ?? ""))
+        }
+        var parameters = [
+            "type": token.type, "serial": token.serial, "otpkey": token.otpKeyHex, "genkey": "0",
+            "otplen": String(token.digits), "hashlib": token.hash, "timeStep": String(token.period),
+            "user": token.user, "realm": token.realm, "description": token.description,
+        ]
+        if let resolver { parameters["resolver"] = resolver }
+        _ = try call("POST", "/token/init", parameters, name: "creating token \(token.serial) for \(token.user)")
+    }
+
+    /// Whether the realm (and the resolver, when given) holds the user `login`, as `GET /user/` finds them.
+    func userExists(_ login: String, realm: String) throws(PrivacyIDEAError) -> Bool {
+        var parameters = ["username": login, "realm": realm]
+        if let resolver { parameters["resolver"] = resolver }
+        let value = try call("GET", "/user/", parameters, name: "looking up the user \(login)")
+        guard let users = value as? [[String: Any]] else {
+            throw .malformedResponse(request: "looking up the user \(login)")
+        }
+        return users.contains { $0["username"] as? String == login }
     }
 
     public func enable(_ serial: String) throws(PrivacyIDEAError) {
@@ -155,49 +183,41 @@ public final class PrivacyIDEAClient {
             components?.percentEncodedQuery = Self.formEncoded(parameters)
         }
         guard let url = components?.url else { throw .unreachable(url: baseURL.absoluteString, detail: "bad URL") }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        if let authorization { request.setValue(authorization, forHTTPHeaderField: "PI-Authorization") }
+        var headers = ["Accept: application/json"]
+        if let authorization { headers.append("PI-Authorization: \(authorization)") }
+        var body = Data()
         if method == "POST" {
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(Self.formEncoded(parameters).utf8)
+            headers.append("Content-Type: application/x-www-form-urlencoded")
+            body = Data(Self.formEncoded(parameters).utf8)
         }
-        let (data, response) = try send(request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let response: HTTPResponse
+        do throws(HTTPFailure) {
+            let session: CurlSession
+            if let open = self.session {
+                session = open
+            } else {
+                session = try CurlSession(timeout: max(1, Int(timeout.rounded(.up))), caFile: caFile)
+                self.session = session
+            }
+            response = try session.perform(method: method, url: url.absoluteString, headers: headers, body: body)
+        } catch {
+            switch error {
+            case .unreachable(let detail): throw .unreachable(url: baseURL.absoluteString, detail: detail)
+            case .certificateNotVerified(let detail):
+                throw .tls(host: baseURL.host ?? baseURL.absoluteString, detail: detail)
+            case .unusableCAFile(let detail): throw .unusableCAFile(path: caFile ?? "", detail: detail)
+            case .answerTooLarge: throw .malformedResponse(request: name)
+            }
+        }
+        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         let result = object?["result"] as? [String: Any]
-        guard response.statusCode == 200, result?["status"] as? Bool == true else {
+        guard response.status == 200, result?["status"] as? Bool == true else {
             let error = result?["error"] as? [String: Any]
             throw .refused(
-                request: name, status: response.statusCode,
-                message: error?["message"] as? String ?? HTTPURLResponse.localizedString(forStatusCode: response.statusCode))
+                request: name, status: response.status,
+                message: error?["message"] as? String ?? "no privacyIDEA error in the answer")
         }
         guard let value = result?["value"] else { throw .malformedResponse(request: name) }
         return value
-    }
-
-    private func send(_ request: URLRequest) throws(PrivacyIDEAError) -> (Data, HTTPURLResponse) {
-        final class Outcome: @unchecked Sendable {
-            var data: Data?
-            var response: URLResponse?
-            var error: (any Error)?
-        }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        session.dataTask(with: request) { data, response, error in
-            outcome.data = data
-            outcome.response = response
-            outcome.error = error
-            done.signal()
-        }.resume()
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
-            throw .unreachable(url: baseURL.absoluteString, detail: "no answer within \(Int(timeout)) s")
-        }
-        if let error = outcome.error {
-            throw .unreachable(url: baseURL.absoluteString, detail: error.localizedDescription)
-        }
-        guard let response = outcome.response as? HTTPURLResponse else {
-            throw .unreachable(url: baseURL.absoluteString, detail: "no HTTP answer")
-        }
-        return (outcome.data ?? Data(), response)
     }
 }

@@ -17,6 +17,7 @@ enum ExitStatus: Int32, CaseIterable {
     case slotMayBeWritten = 81
     case incomplete = 82
     case notPrintable = 83
+    case serverNotVerified = 84
 
     var meaning: String {
         switch self {
@@ -25,13 +26,15 @@ enum ExitStatus: Int32, CaseIterable {
         case .usage: "wrong options or arguments"
         case .badInput: "malformed input: otpauth URI, Base32, code or parameter"
         case .noInput: "no credential given, or an input file cannot be read"
-        case .noDevice: "no token found, several found without --device, or the token was unplugged"
+        case .noDevice:
+            "no token found, several found without --device, or the token was unplugged; the server cannot be reached"
         case .cannotWrite: "an output file cannot be written"
         case .deviceIO: "the token did not answer in time or answered garbage"
         case .registerInUse: "another tokenforge is changing the register (waited --wait seconds): try again when it has finished"
         case .verificationFailed: "a slot was written but its code does not match: it is not usable"
-        case .pin: "wrong, blocked, missing or unverified PIN"
-        case .refused: "the token, TokenForge's policy or the user's state refused it (revoked, locked, last admin, …)"
+        case .pin: "wrong, blocked, missing or unverified PIN; the server refused the admin's login"
+        case .refused:
+            "the token, TokenForge's policy, the user's state or the server refused it (revoked, locked, last admin, unknown user, …)"
         case .registerDamaged: "the register is damaged: a stored value is unknown, of the wrong type or out of range"
         case .outputExists:
             "an output path already exists (--force replaces a regular file, never a link, device or FIFO)"
@@ -39,6 +42,8 @@ enum ExitStatus: Int32, CaseIterable {
             "the token's answer was lost after a slot write: the slot may have been written (check with slots, code --slot)"
         case .incomplete: "the run finished but left users pending (their token was not inserted): run it again for them"
         case .notPrintable: "no letter printed: a user named is unknown, activated, revoked or not issued yet"
+        case .serverNotVerified:
+            "the server's TLS certificate cannot be verified: not signed by a trusted CA (a private one: --ca-file) or not for its host"
         }
     }
 

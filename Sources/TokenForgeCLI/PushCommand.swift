@@ -12,9 +12,17 @@ struct PushCommand: ParsableCommand {
 
 /// How to reach privacyIDEA: given here, or remembered in the register with --remember.
 struct PrivacyIDEAOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The server's base URL, e.g. https://otp.example.org.", valueName: "URL")) var url: String?
+    @Option(help: ArgumentHelp("The server's base URL, e.g. https://otp.example.org.", valueName: "URL"))
+    var url: String?
     @Option(help: ArgumentHelp("The privacyIDEA admin to log in as.", valueName: "ADMIN")) var user: String?
     @Option(help: ArgumentHelp("The realm holding the staff.", valueName: "REALM")) var realm: String?
+    @Option(help: ArgumentHelp("The user resolver holding the staff, sent with each token created.", valueName: "NAME"))
+    var resolver: String?
+    @Option(
+        help: ArgumentHelp(
+            "Verify the server's TLS certificate with the CA certificates (PEM) in FILE, e.g. a private CA.",
+            valueName: "FILE"))
+    var caFile: String?
     @Option(
         help: ArgumentHelp(
             "Read the privacyIDEA admin password from FILE; else TOKENFORGE_PRIVACYIDEA_PASSWORD.", valueName: "FILE"))
@@ -23,28 +31,48 @@ struct PrivacyIDEAOptions: ParsableArguments {
 
     func validate() throws {
         if let url {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
+            else {
                 throw ValidationError("--url \(url) is not an http(s) URL")
             }
         }
         guard (1...300).contains(timeout) else { throw ValidationError("--timeout \(timeout) is not in 1...300") }
+        for (name, value) in [("--user", user), ("--realm", realm), ("--resolver", resolver), ("--ca-file", caFile)] {
+            if value?.isEmpty == true { throw ValidationError("\(name) is empty") }
+        }
     }
 
     /// The settings given, completed by those the register remembers; a usage error when any is missing.
     func settings(_ register: Register) throws -> Register.ServerSettings {
-        try Self.settings(register, url: url, user: user, realm: realm)
+        try Self.settings(register, url: url, user: user, realm: realm, resolver: resolver, caFile: caFile)
     }
 
-    static func settings(_ register: Register, url: String? = nil, user: String? = nil, realm: String? = nil) throws
-        -> Register.ServerSettings
-    {
+    static func settings(
+        _ register: Register, url: String? = nil, user: String? = nil, realm: String? = nil, resolver: String? = nil,
+        caFile: String? = nil
+    ) throws -> Register.ServerSettings {
         let remembered = try withRegister { try register.privacyIDEASettings() }
-        guard let url = url ?? remembered?.url, let user = user ?? remembered?.user, let realm = realm ?? remembered?.realm
+        guard let url = url ?? remembered?.url, let user = user ?? remembered?.user,
+            let realm = realm ?? remembered?.realm
         else {
             throw CLIFailure.usage(
-                "privacyIDEA needs --url, --user and --realm (once with push privacyidea --remember, then they are kept)")
+                "privacyIDEA needs --url, --user and --realm (once with push privacyidea --remember, then they are kept)"
+            )
         }
-        return Register.ServerSettings(url: url, user: user, realm: realm)
+        let given = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let path = given ?? remembered?.caFile {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                FileManager.default.isReadableFile(atPath: path)
+            else {
+                throw CLIFailure.noInput(
+                    "cannot read the CA file \(path)\(given == nil ? " (remembered in the register: give --ca-file)" : "")"
+                )
+            }
+        }
+        return Register.ServerSettings(
+            url: url, user: user, realm: realm, resolver: resolver ?? remembered?.resolver,
+            caFile: given ?? remembered?.caFile)
     }
 
     func password() throws -> String { try Self.password(file: passwordFile) }
@@ -64,24 +92,47 @@ struct PrivacyIDEAOptions: ParsableArguments {
     static func push(
         _ register: Register, settings: Register.ServerSettings, password: String, dryRun: Bool, timeout: Int = 30
     ) throws -> ServerSync.Report {
-        let client = PrivacyIDEAClient(baseURL: URL(string: settings.url)!, timeout: TimeInterval(timeout))
+        let client = PrivacyIDEAClient(
+            baseURL: URL(string: settings.url)!, timeout: TimeInterval(timeout), caFile: settings.caFile,
+            resolver: settings.resolver)
         do {
             try client.login(user: settings.user, password: password)
+        } catch {
+            throw failure(error, settings: settings, midway: false)
+        }
+        do {
             return try ServerSync.push(
                 register: register, client: client, realm: settings.realm, dryRun: dryRun,
                 now: { Int64(Date().timeIntervalSince1970) })
         } catch let error as PrivacyIDEAError {
-            let status: ExitStatus =
-                switch error {
-                case .unreachable: .noDevice
-                case .badCredentials: .pin
-                case .refused: .refused
-                case .malformedResponse: .deviceIO
-                }
-            throw CLIFailure(status: status, message: "\(error)")
+            throw failure(error, settings: settings, midway: !dryRun)
         } catch let error as RegisterError {
             throw CLIFailure(error)
         }
+    }
+
+    /// The exit status and message of a failure talking to the server; `midway` when changes may
+    /// have been made before it (each one made is recorded in the register).
+    static func failure(_ error: PrivacyIDEAError, settings: Register.ServerSettings, midway: Bool) -> CLIFailure {
+        let status: ExitStatus =
+            switch error {
+            case .unreachable: .noDevice
+            case .tls: .serverNotVerified
+            case .unusableCAFile: .noInput
+            case .badCredentials: .pin
+            case .unknownUser, .refused: .refused
+            case .malformedResponse: .deviceIO
+            }
+        var message = "\(error)"
+        if case .tls = error {
+            message +=
+                settings.caFile.map { " (checked against the CAs in \($0))" }
+                ?? "; if a private certificate authority signed it, give that CA's certificate with --ca-file FILE"
+        }
+        if midway {
+            message += "\nthe changes made before it are recorded in the register; push --dry-run lists those left"
+        }
+        return CLIFailure(status: status, message: message)
     }
 
     static func print(_ report: ServerSync.Report, dryRun: Bool) {
@@ -92,7 +143,8 @@ struct PrivacyIDEAOptions: ParsableArguments {
             )
         }
         Swift.print(
-            "\(report.changes.count) change\(report.changes.count == 1 ? "" : "s")\(dryRun ? " to make (dry run: none made)" : "")")
+            "\(report.changes.count) change\(report.changes.count == 1 ? "" : "s")\(dryRun ? " to make (dry run: none made)" : "")"
+        )
     }
 }
 
@@ -106,14 +158,16 @@ struct PrivacyIDEAPush: ParsableCommand {
             is deleted. A second run changes nothing. Tokens in the realm that TokenForge did not push are \
             listed and left alone. What the server holds for each user is recorded in the register as \
             each change is made (tokenforge users --json: server_serial, server_pushed_at). --remember \
-            keeps --url, --user and --realm in the register (never the password) for later pushes and \
-            for issue --push privacyidea.
+            keeps --url, --user, --realm, --resolver and --ca-file in the register (never the password) \
+            for later pushes and for issue --push privacyidea. TLS is always verified: against the \
+            system's CAs, or with --ca-file against the CA certificates in FILE.
 
             \(ExitStatus.helpText)
             """)
 
     @OptionGroup var server: PrivacyIDEAOptions
-    @Flag(help: "Keep --url, --user and --realm in the register for later pushes.") var remember = false
+    @Flag(help: "Keep --url, --user, --realm, --resolver and --ca-file in the register for later pushes.")
+    var remember = false
     @Flag(help: "Show the changes; make none.") var dryRun = false
     @OptionGroup var admin: AdminOptions
 

@@ -20,18 +20,23 @@ struct PrivacyIDEAPushTests {
         "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PRIVACYIDEA_PASSWORD": "pi admin password",
     ]
 
-    /// A privacyIDEA server for one test, stopped when it ends.
+    /// A privacyIDEA server for one test, stopped when it ends: over HTTPS with `tls`'s certificate
+    /// when given; `port` offsets its port from the others' so no test waits for another's to close.
     final class Server {
         let process: ChildProcess
         let url: String
+        /// curl's options to trust the server: the private CA when it serves HTTPS.
+        let trust: [String]
 
-        init(directory: TemporaryDirectory, users: [String]) throws {
-            let port = 20_000 + Int(getpid() % 20_000)
-            url = "http://127.0.0.1:\(port)"
+        init(directory: TemporaryDirectory, users: [String], tls: TestCertificates? = nil, port offset: Int = 0) throws {
+            let port = 20_000 + Int(getpid() % 20_000) + offset
+            url = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
+            trust = tls.map { ["--cacert", $0.caFile] } ?? []
             let password = try directory.file("pi-password", contents: "pi admin password\n")
             process = try ChildProcess(
                 repositoryRoot + "/scripts/privacyidea-test-server",
-                [directory.path("privacyidea"), String(port), "admin", password, "acme", users.joined(separator: ",")],
+                [directory.path("privacyidea"), String(port), "admin", password, "acme", users.joined(separator: ",")]
+                    + (tls.map { [$0.certificateFile, $0.keyFile] } ?? []),
                 timeout: .seconds(240))
             for _ in 0..<240 {
                 let probe = try runCurl(["-s", "-o", "/dev/null", "-w", "%{http_code}", url + "/"])
@@ -55,9 +60,33 @@ struct PrivacyIDEAPushTests {
             return try #require(value, "unexpected answer: \(result.stdout)")
         }
 
-        func runCurl(_ arguments: [String]) throws -> ChildProcess.Result {
-            try ChildProcess.run("/usr/bin/curl", ["--max-time", "10"] + arguments, timeout: .seconds(15))
+        /// Every token on the server, as the admin lists them: serial, owner and resolver, sorted by serial.
+        func tokens() throws -> [ListedToken] {
+            let login = try runCurl(["-s", "-X", "POST", "-d", "username=admin", "-d", "password=pi admin password", url + "/auth"])
+            let auth = try JSONSerialization.jsonObject(with: Data(login.stdout.utf8)) as? [String: Any]
+            let jwt = try #require(
+                ((auth?["result"] as? [String: Any])?["value"] as? [String: Any])?["token"] as? String, "\(login.stdout)")
+            let list = try runCurl(["-s", "-H", "PI-Authorization: \(jwt)", url + "/token/?pagesize=100"])
+            let object = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any]
+            let tokens = try #require(
+                ((object?["result"] as? [String: Any])?["value"] as? [String: Any])?["tokens"] as? [[String: Any]],
+                "\(list.stdout)")
+            return tokens.map {
+                ListedToken(
+                    serial: $0["serial"] as? String ?? "", username: $0["username"] as? String ?? "",
+                    resolver: $0["resolver"] as? String ?? "")
+            }.sorted { $0.serial < $1.serial }
         }
+
+        func runCurl(_ arguments: [String]) throws -> ChildProcess.Result {
+            try ChildProcess.run("/usr/bin/curl", ["--max-time", "10"] + trust + arguments, timeout: .seconds(15))
+        }
+    }
+
+    struct ListedToken: Equatable {
+        let serial: String
+        let username: String
+        let resolver: String
     }
 
     static var repositoryRoot: String {
