@@ -257,20 +257,26 @@ public struct ExportRun {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
     }
 
-    /// Makes the run's directory (0700) as a new directory: the time's name, else with `-2`, `-3` …
+    /// Makes the run's directory (0700) as a new directory: the time's name, else with `-2`, `-3` …,
+    /// a name no directory there and no run in the register's history has yet.
     private func makeRunDirectory() throws -> (name: String, path: String) {
         let base = Self.runName(options.now())
         do {
             try DurableFile.createDirectories(FilePath(options.directory), permissions: [.ownerReadWriteExecute])
-            for attempt in 1...1000 {
-                let name = attempt == 1 ? base : "\(base)-\(attempt)"
-                let path = options.directory + "/" + name
+        } catch {
+            throw RunError.cannotWrite("\(error)")
+        }
+        for attempt in 1...1000 {
+            let name = attempt == 1 ? base : "\(base)-\(attempt)"
+            let path = options.directory + "/" + name
+            if try register.hasExportRun(named: name) { continue }
+            do {
                 if try DurableFile.createNewDirectory(FilePath(path), permissions: [.ownerReadWriteExecute]) {
                     return (name, path)
                 }
+            } catch {
+                throw RunError.cannotWrite("\(error)")
             }
-        } catch {
-            throw RunError.cannotWrite("\(error)")
         }
         throw RunError.cannotWrite("\(options.directory)/\(base): a thousand runs in one second already")
     }

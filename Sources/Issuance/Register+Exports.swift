@@ -125,6 +125,14 @@ extension Register {
         }
     }
 
+    /// Whether the history has a run of that name (in any exports directory).
+    public func hasExportRun(named name: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM export_runs WHERE name = ?)", arguments: [name])
+                ?? false
+        }
+    }
+
     /// Every export run, oldest first, with what each wrote and removed.
     public func exportRuns() throws -> [ExportRunRecord] {
         try read { db in

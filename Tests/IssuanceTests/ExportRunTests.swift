@@ -78,7 +78,11 @@ struct ExportRunTests {
             let mode = try FileManager.default.attributesOfItem(atPath: first + "-2/" + name)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(name)")
         }
-        let history = try register.exportRuns()
+        // Another exports directory: the name is still new to the register's history.
+        var elsewhere = exportOptions([.uris])
+        elsewhere.directory = directory + "/elsewhere"
+        #expect(try ExportRun(register: register, options: elsewhere).run().run == ExportRun.runName(Self.now) + "-3")
+        let history = Array(try register.exportRuns().prefix(2))
         #expect(history.map(\.name) == [ExportRun.runName(Self.now), ExportRun.runName(Self.now) + "-2"])
         #expect(history[1].formats.map(\.format) == [.entra, .privacyidea, .uris])
         #expect(history[1].formats.allSatisfy { $0.since == history[0].name && $0.held.count == 6 })
