@@ -120,16 +120,16 @@ public struct ExportRun {
             if let known = seeds[user.entry.username] { return known }
             let device = ExportDevice(of: user)
             let made = try ExportRecord(
-                    username: user.entry.username, serial: Self.serial(of: user), secret: try register.seed(of: user),
-                    algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period),
-                    issuer: options.issuer, account: user.entry.email, manufacturer: device.manufacturer,
+                username: user.entry.username, serial: Self.serial(of: user), secret: try register.seed(of: user),
+                algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period),
+                issuer: options.issuer, account: user.entry.email, manufacturer: device.manufacturer,
                 model: device.model, principalName: user.entry.upn ?? user.entry.email)
             seeds[user.entry.username] = made
             return made
         }
         var outcomes: [FormatOutcome] = []
         var heldAfter: [[HeldToken]] = []
-        var files: [(ExportFormat, File)] = []
+        var files: [File] = []
         for format in options.formats.sorted() {
             let last = try register.lastExport(of: format)
             let previous = Dictionary((last?.held ?? []).map { ($0.username, $0) }) { first, _ in first }
@@ -148,7 +148,8 @@ public struct ExportRun {
             let heldNow = Dictionary(held.map { ($0.username, $0) }) { first, _ in first }
             let removals = (last?.held ?? []).compactMap { old -> Removal? in
                 if let now = heldNow[old.username] {
-                    return now.change == .replaced ? Removal(serial: old.serial, username: old.username, reason: .replaced) : nil
+                    return now.change == .replaced
+                        ? Removal(serial: old.serial, username: old.username, reason: .replaced) : nil
                 }
                 let reason: Removal.Reason =
                     switch byName[old.username] {
@@ -166,9 +167,10 @@ public struct ExportRun {
             }
             var formatFiles = try self.files(format, records)
             if !removals.isEmpty || options.changesSinceLast {
-                formatFiles.append(File(name: "\(format.rawValue)-removals.csv", bytes: Array(RemovalList.export(removals).utf8)))
+                formatFiles.append(
+                    File(name: "\(format.rawValue)-removals.csv", bytes: Array(RemovalList.export(removals).utf8)))
             }
-            files += formatFiles.map { (format, $0) }
+            files += formatFiles
             heldAfter.append(held)
             outcomes.append(
                 FormatOutcome(
@@ -178,7 +180,9 @@ public struct ExportRun {
         var outcome = Outcome(run: nil, directory: nil, changesOnly: options.changesSinceLast, formats: outcomes)
         let nothing = outcomes.allSatisfy { $0.written.isEmpty && $0.removals.isEmpty }
         if nothing {
-            outcome.formats = outcomes.map { var empty = $0; empty.files = []; return empty }
+            outcome.formats = outcomes.map {
+                var empty = $0; empty.files = []; return empty
+            }
             if !exported.isEmpty {
                 try register.setState(exported, .exported, from: [.programmed, .letterIssued])
             }
@@ -188,8 +192,8 @@ public struct ExportRun {
         var plan = OutputPlan()
         let manifest = File(name: "manifest.json", bytes: try manifestBytes(name: name, outcomes: outcomes))
         do {
-            for (_, file) in files + [(.pskc, manifest)] { try plan.addOutput(FilePath(directory + "/" + file.name)) }
-            for (_, file) in files + [(.pskc, manifest)] {
+            for file in files + [manifest] { try plan.addOutput(FilePath(directory + "/" + file.name)) }
+            for file in files + [manifest] {
                 try plan.write(file.bytes, to: FilePath(directory + "/" + file.name))
             }
         } catch {
@@ -207,7 +211,9 @@ public struct ExportRun {
             exported: exported)
         outcome.run = name
         outcome.directory = directory
-        outcome.formats = outcomes.map { var withPaths = $0; withPaths.files = $0.files.map { directory + "/" + $0 }; return withPaths }
+        outcome.formats = outcomes.map {
+            var withPaths = $0; withPaths.files = $0.files.map { directory + "/" + $0 }; return withPaths
+        }
         return outcome
     }
 
@@ -233,7 +239,10 @@ public struct ExportRun {
             case .pskc:
                 let protection: PSKCDocument.Protection =
                     options.exportPassphrase.map { .password($0, iterationCount: options.pskcIterations) } ?? .plaintext
-                return [File(name: "seeds.pskc", bytes: Array(try PSKCDocument.export(records, protection: protection).utf8))]
+                return [
+                    File(
+                        name: "seeds.pskc", bytes: Array(try PSKCDocument.export(records, protection: protection).utf8))
+                ]
             case .privacyidea:
                 let text = try PrivacyIDEACSV.export(
                     records, resolver: options.privacyIDEAResolver, realm: options.privacyIDEARealm)
@@ -314,7 +323,9 @@ public struct ExportRun {
             formats: outcomes.map { outcome in
                 Format(
                     format: outcome.format.rawValue, since: outcome.since, files: outcome.files,
-                    written: outcome.written.map { Written(username: $0.username, serial: $0.serial, change: $0.change.rawValue) },
+                    written: outcome.written.map {
+                        Written(username: $0.username, serial: $0.serial, change: $0.change.rawValue)
+                    },
                     removals: outcome.removals.map {
                         Removed(serial: $0.serial, username: $0.username, reason: $0.reason.rawValue)
                     })

@@ -214,7 +214,9 @@ extension Register {
                 at: time)
             var records = try Self.records(named: exported, in: db)
             for username in exported {
-                guard var record = records[username], [.programmed, .letterIssued].contains(record.state) else { continue }
+                guard var record = records[username], [.programmed, .letterIssued].contains(record.state) else {
+                    continue
+                }
                 try record.updateChanges(db) {
                     $0.state = .exported
                     $0.updatedAt = time

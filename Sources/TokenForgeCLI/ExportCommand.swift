@@ -75,7 +75,9 @@ struct ExportCommand: ParsableCommand {
                 changesSinceLast
                     ? "0 changes since the last export: nothing written" : "no issued, enabled users: nothing written")
         } else {
-            print("export \(outcome.run!) in \(outcome.directory!) (\(outcome.changes) change\(outcome.changes == 1 ? "" : "s"))")
+            print(
+                "export \(outcome.run!) in \(outcome.directory!) (\(outcome.changes) change\(outcome.changes == 1 ? "" : "s"))"
+            )
         }
     }
 }
@@ -116,8 +118,12 @@ struct ExportJSON: Encodable {
         formats = outcome.formats.map { format in
             Format(
                 format: format.format.rawValue, since: format.since,
-                written: format.written.map { Written(username: $0.username, serial: $0.serial, change: $0.change.rawValue) },
-                removals: format.removals.map { Removed(serial: $0.serial, username: $0.username, reason: $0.reason.rawValue) },
+                written: format.written.map {
+                    Written(username: $0.username, serial: $0.serial, change: $0.change.rawValue)
+                },
+                removals: format.removals.map {
+                    Removed(serial: $0.serial, username: $0.username, reason: $0.reason.rawValue)
+                },
                 files: format.files)
         }
     }
@@ -131,9 +137,13 @@ struct ExportFileOptions: ParsableArguments {
             "Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
     var exportPassphraseFile: String?
     @Flag(help: "Write the PSKC export unencrypted.") var plaintext = false
-    @Option(help: ArgumentHelp("The privacyIDEA user resolver of the staff (required with the privacyidea export).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The privacyIDEA user resolver of the staff (required with the privacyidea export).", valueName: "NAME"))
     var privacyideaResolver: String?
-    @Option(help: ArgumentHelp("The privacyIDEA realm of the staff (required with the privacyidea export).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The privacyIDEA realm of the staff (required with the privacyidea export).", valueName: "NAME"))
     var privacyideaRealm: String?
 
     /// The formats of a comma-separated LIST.
@@ -145,7 +155,9 @@ struct ExportFileOptions: ParsableArguments {
             }
             formats.insert(format)
         }
-        guard !formats.isEmpty else { throw CLIFailure.usage("no export format given: use pskc, entra, privacyidea, uris") }
+        guard !formats.isEmpty else {
+            throw CLIFailure.usage("no export format given: use pskc, entra, privacyidea, uris")
+        }
         return formats
     }
 
@@ -165,7 +177,8 @@ struct ExportFileOptions: ParsableArguments {
         guard formats.contains(.privacyidea) else { return (passphrase, "deflocal", "defrealm") }
         guard let privacyideaResolver, let privacyideaRealm else {
             throw CLIFailure.usage(
-                "the privacyIDEA export names the staff's resolver and realm: give --privacyidea-resolver and --privacyidea-realm")
+                "the privacyIDEA export names the staff's resolver and realm: give --privacyidea-resolver and --privacyidea-realm"
+            )
         }
         return (passphrase, privacyideaResolver, privacyideaRealm)
     }

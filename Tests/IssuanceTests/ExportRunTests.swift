@@ -18,7 +18,8 @@ struct ExportRunTests {
     }
 
     func issueOptions(_ formats: Set<ExportFormat>) throws -> IssueRun.Options {
-        var options = IssueRun.Options(issuer: "ACME", outputDirectory: directory + "/out", letters: try LetterRenderer())
+        var options = IssueRun.Options(
+            issuer: "ACME", outputDirectory: directory + "/out", letters: try LetterRenderer())
         options.exports = formats
         options.now = { Self.now }
         return options
@@ -61,7 +62,10 @@ struct ExportRunTests {
         let first = try ExportDirectories.latest(exports)
         #expect(first == exports + "/" + ExportRun.runName(Self.now))
         let before = try snapshot(first)
-        #expect(Set(before.keys) == ["otpauth-uris.txt", "entra-oath-tokens.csv", "privacyidea-tokens.csv", "manifest.json"])
+        #expect(
+            Set(before.keys) == [
+                "otpauth-uris.txt", "entra-oath-tokens.csv", "privacyidea-tokens.csv", "manifest.json",
+            ])
 
         let outcome = try ExportRun(register: register, options: exportOptions([.uris, .entra, .privacyidea])).run()
         // The same second: the second run takes the next name rather than the first's directory.
@@ -120,7 +124,8 @@ struct ExportRunTests {
         #expect(
             Set(removals.split(separator: "\r\n"))
                 == ["serial,username,reason", "\(oldSerial),bkeller,replaced", "APP-apatel,apatel,revoked"])
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/manifest.json")))
+        let manifest = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: run + "/manifest.json")))
         #expect((manifest as? [String: Any])?["mode"] as? String == "changes-since-last")
         // The history records what Entra holds now: five users, bkeller on the new token.
         let last = try #require(try register.lastExport(of: .entra))
@@ -202,7 +207,9 @@ struct ExportRunTests {
         #expect(devices[0]["serialNumber"] as? String == "APP-apatel")
         #expect(devices[0]["hashFunction"] as? String == "hmacsha256")
         #expect(devices[0]["timeIntervalInSeconds"] as? Int == 60)
-        #expect(devices[0]["secretKey"] as? String == (try register.seed(of: register.user("apatel"))).base32EncodedString())
+        #expect(
+            devices[0]["secretKey"] as? String == (try register.seed(of: register.user("apatel"))).base32EncodedString()
+        )
         #expect(devices[0]["manufacturer"] as? String == "TokenForge")
         #expect(devices[0]["model"] as? String == "Google Authenticator (iOS)")
     }

@@ -18,7 +18,8 @@ struct ExportCommandTests {
     /// The sample roster's app users issued in-process, the register closed again.
     func issueAppUsers() throws {
         let register = try Register(path: registerPath, passphrase: Self.passphrase, newKey: .lowCost())
-        var options = IssueRun.Options(issuer: "ACME", outputDirectory: directory.path("out"), letters: try LetterRenderer())
+        var options = IssueRun.Options(
+            issuer: "ACME", outputDirectory: directory.path("out"), letters: try LetterRenderer())
         options.exports = [.uris]
         try IssueRun(register: register, options: options, tokens: nil).run(
             try Roster.parse(SampleRoster.csv, file: "sample").filter { $0.method == .app })
@@ -136,15 +137,44 @@ struct ExportCommandTests {
             let register = try Register(path: registerPath, passphrase: Self.passphrase)
             _ = try register.reissue(
                 Register.NewSeed(
-                    username: "crochat", secret: Secret.random(byteCount: 64), algorithm: .sha512, digits: 6, period: 30),
+                    username: "crochat", secret: Secret.random(byteCount: 64), algorithm: .sha512, digits: 6, period: 30
+                ),
                 reason: nil)
             try register.setState("crochat", .exported)
         }
         let refused = try export(["--format", "uris,entra"])
         #expect(refused.status == 84, "\(refused.stderr)")
-        #expect(refused.stderr.contains(#"user "crochat": Entra ID checks SHA1 or SHA256 codes; this credential uses SHA512"#))
+        #expect(
+            refused.stderr.contains(
+                #"user "crochat": Entra ID checks SHA1 or SHA256 codes; this credential uses SHA512"#))
         #expect(refused.stderr.contains("nothing was written"))
         #expect(!FileManager.default.fileExists(atPath: exports))
+    }
+
+    @Test func theEntraCSVOfTheSampleRosterReadByPythonsCSVModuleHasAUPNMakerAndModelOnEveryRow() throws {
+        try issueAppUsers()
+        let result = try export(["--format", "entra", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let csv = try #require(try result.json(Run.self).formats.first?.files.first)
+        let script = """
+            import csv, sys
+            with open(sys.argv[1], newline="") as f:
+                rows = list(csv.DictReader(f))
+            for row in rows:
+                print(row["upn"], row["serial number"], row["time interval"], row["manufacturer"], row["model"], sep="|")
+            """
+        let rows = try runTool("/usr/bin/python3", ["-c", script, csv]).split(separator: "\n").map {
+            $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        }
+        #expect(
+            rows == [
+                ["asha.patel@example.org", "APP-apatel", "30", "TokenForge", "Google Authenticator (iOS)"],
+                ["claire.rochat@example.org", "APP-crochat", "30", "TokenForge", "AccessSecurium"],
+                ["luca.rossi@example.org", "APP-lrossi", "30", "TokenForge", "Microsoft Authenticator"],
+                ["zoe.muller@example.org", "APP-zmuller", "30", "TokenForge", "authenticator app"],
+            ])
+        #expect(rows.count == 4)
+        #expect(rows.allSatisfy { $0[0].contains("@") && !$0[3].isEmpty && !$0[4].isEmpty })
     }
 
     @Test func exportWithoutARegisterSaysSo() throws {
