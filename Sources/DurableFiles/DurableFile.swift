@@ -71,6 +71,20 @@ public enum DurableFile {
         }
     }
 
+    /// Makes `directory` as a new directory with `permissions` in an existing parent, which is then
+    /// synced; false when something is already at the path (it is left as it is).
+    public static func createNewDirectory(_ directory: FilePath, permissions: FilePermissions) throws(DurableFileError)
+        -> Bool
+    {
+        do { try Syscalls.mkdir(directory, permissions) } catch {
+            if error == .fileExists { return false }
+            throw DurableFileError(path: directory, reason: .system(operation: "mkdir", error))
+        }
+        let parent = directory.removingLastComponent()
+        try syncDirectory(parent.isEmpty ? FilePath(".") : parent)
+        return true
+    }
+
     static func syncDirectory(_ directory: FilePath) throws(DurableFileError) {
         try withDirectory(directory) { descriptor throws(DurableFileError) in
             try step(directory, "fsync") { () throws(Errno) in try Syscalls.fsync(descriptor) }

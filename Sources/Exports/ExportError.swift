@@ -41,9 +41,15 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
 
     case entraRequiresTOTP(username: String)
     case entraUnsupportedPeriod(username: String, period: Int)
-    case entraRequiresSHA1(username: String, algorithm: OTPAlgorithm)
+    /// Entra ID checks SHA-1 or SHA-256 codes only.
+    case entraUnsupportedAlgorithm(username: String, algorithm: OTPAlgorithm)
     case entraRequiresSixDigits(username: String, digits: Int)
     case entraSecretTooLong(username: String, characters: Int)
+    /// Entra's token CSV has no hash column and its rows are read as SHA-1: a SHA-256 token goes
+    /// in the Microsoft Graph file (`EntraGraphJSON`), which names the hash.
+    case entraCSVNeedsSHA1(username: String)
+    /// Every user Entra ID cannot take, each with why: the Entra export is refused as a whole.
+    case entraRefused([ExportError])
 
     /// privacyIDEA splits its CSV on every comma and has no quoting.
     case commaInField(username: String, field: ExportField)
@@ -86,12 +92,18 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(Self.user(username)): Entra ID imports TOTP tokens only; export this HOTP credential as PSKC or privacyIDEA CSV"
         case .entraUnsupportedPeriod(let username, let period):
             "\(Self.user(username)): Entra ID accepts a time interval of 30 or 60 seconds, not \(period)"
-        case .entraRequiresSHA1(let username, let algorithm):
-            "\(Self.user(username)): Entra ID's token CSV has no algorithm column and checks SHA1 codes; this credential uses \(algorithm.rawValue)"
+        case .entraUnsupportedAlgorithm(let username, let algorithm):
+            "\(Self.user(username)): Entra ID checks SHA1 or SHA256 codes; this credential uses \(algorithm.rawValue)"
         case .entraRequiresSixDigits(let username, let digits):
             "\(Self.user(username)): Entra ID's token CSV has no digits column and checks 6-digit codes; this credential has \(digits) digits"
         case .entraSecretTooLong(let username, let characters):
             "\(Self.user(username)): the Base32 secret has \(characters) characters; Entra ID accepts at most 128"
+        case .entraCSVNeedsSHA1(let username):
+            "\(Self.user(username)): Entra ID's token CSV has no hash column and is read as SHA1; a SHA256 token goes in the Microsoft Graph file"
+        case .entraRefused(let refusals):
+            "Entra ID cannot take \(refusals.count) user\(refusals.count == 1 ? "" : "s"); nothing was written:\n"
+                + refusals.prefix(50).map { "  \($0)" }.joined(separator: "\n")
+                + (refusals.count > 50 ? "\n  … and \(refusals.count - 50) more" : "")
         case .commaInField(let username, let field):
             "\(Self.user(username)): the \(field.rawValue) contains a comma, which privacyIDEA's CSV cannot carry; use PSKC"
         case .usernameStartsWithHash(let username):

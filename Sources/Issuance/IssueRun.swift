@@ -61,15 +61,14 @@ public final class IssueRun {
         public var pinSlips: [String: String?] = [:]
     }
 
-    public enum ExportFormat: String, CaseIterable, Sendable {
-        case pskc, entra, privacyidea, uris
-    }
+    public typealias ExportFormat = Issuance.ExportFormat
 
     /// Progress, for a bar or plain lines.
     public enum Event {
         case started(total: Int)
         case userDone(index: Int, username: String, outcome: String)
         case waitingForToken(username: String, serial: String?)
+        /// A file of the run's exports was written, for `users` users.
         case exported(path: String, users: Int)
     }
 
@@ -91,7 +90,6 @@ public final class IssueRun {
         case tokenFailed(username: String, TokenError)
         case tokenNotFound(username: String, DiscoveryError)
         case appIncompatible(username: String, AppCompatibilityError)
-        case export(ExportFormat, String)
         case noExportPassphrase
 
         public var description: String {
@@ -111,7 +109,6 @@ public final class IssueRun {
             case .tokenFailed(let username, let error): "token for \(username): \(error)"
             case .tokenNotFound(let username, let error): "token for \(username): \(error)"
             case .appIncompatible(let username, let error): "\(username): \(error)"
-            case .export(let format, let detail): "\(format.rawValue) export: \(detail)"
             case .noExportPassphrase:
                 "the PSKC export is encrypted: give an export passphrase, or choose plaintext explicitly"
             }
@@ -214,6 +211,9 @@ public final class IssueRun {
         if options.exports.contains(.pskc), options.exportPassphrase == nil, !plaintextAllowed {
             throw IssueError.noExportPassphrase
         }
+        // Users already issued that an export cannot take are refused before anything is issued;
+        // the roster's new users get parameters every format takes.
+        try ExportRun.checkFormats(options.exports, users: try register.users())
         // Every app user's parameters suit their app before anything is issued.
         for entry in roster where entry.method == .app {
             let parameters = parameters(for: entry)
@@ -288,6 +288,9 @@ public final class IssueRun {
 
     /// Set by the CLI when the administrator asked for a plaintext PSKC file.
     public var plaintextAllowed = false
+
+    /// What the run's exports wrote: the run directory and, per format, users and files.
+    public private(set) var lastExport: ExportRun.Outcome?
 
     // MARK: Steps
 
@@ -456,49 +459,31 @@ public final class IssueRun {
 
     // MARK: Exports
 
-    /// Writes every export from the register's issued, enabled users, then marks them exported.
+    /// Writes every export from the register's issued, enabled users into a new run directory
+    /// under OUT/exports/ (`ExportRun`), then marks the users issued since as exported.
     private func writeExports() throws {
-        let users = try register.users().filter { $0.state.isIssued && $0.enabled }
-        let records = try users.map { user -> ExportRecord in
-            let secret = try register.seed(of: user)
-            let device = ExportDevice(of: user)
-            return try ExportRecord(
-                username: user.entry.username, serial: user.tokenSerial ?? "APP-\(user.entry.username)", secret: secret,
-                algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period),
-                issuer: options.issuer, account: user.entry.email, manufacturer: device.manufacturer, model: device.model,
-                principalName: user.entry.upn ?? user.entry.email)
+        let newlyExported = try register.users().filter { [.programmed, .letterIssued].contains($0.state) }
+            .map(\.entry.username)
+        var exportOptions = ExportRun.Options(
+            formats: options.exports, directory: options.outputDirectory + "/exports", issuer: options.issuer)
+        exportOptions.exportPassphrase = options.exportPassphrase
+        exportOptions.pskcIterations = options.pskcIterations
+        exportOptions.privacyIDEAResolver = options.privacyIDEAResolver
+        exportOptions.privacyIDEARealm = options.privacyIDEARealm
+        exportOptions.now = options.now
+        var run = ExportRun(register: register, options: exportOptions)
+        run.plaintextAllowed = plaintextAllowed
+        var outcome: ExportRun.Outcome?
+        if newlyExported.isEmpty {
+            outcome = try run.run()
+        } else {
+            try commit { outcome = try run.run(exported: newlyExported) }
         }
-        let base = options.outputDirectory + "/exports"
-        for format in IssueRun.ExportFormat.allCases where options.exports.contains(format) {
-            let (name, content): (String, String)
-            do {
-                switch format {
-                case .pskc:
-                    let protection: PSKCDocument.Protection =
-                        options.exportPassphrase.map { .password($0, iterationCount: options.pskcIterations) }
-                        ?? .plaintext
-                    content = try PSKCDocument.export(records, protection: protection)
-                    name = "seeds.pskc"
-                case .entra:
-                    content = try EntraCSV.export(records)
-                    name = "entra-oath-tokens.csv"
-                case .privacyidea:
-                    content = try PrivacyIDEACSV.export(
-                        records, resolver: options.privacyIDEAResolver, realm: options.privacyIDEARealm)
-                    name = "privacyidea-tokens.csv"
-                case .uris:
-                    content = try URIList.export(records)
-                    name = "otpauth-uris.txt"
-                }
-            } catch {
-                throw IssueError.export(format, "\(error)")
+        lastExport = outcome
+        for format in outcome?.formats ?? [] {
+            for file in format.files where !file.hasSuffix("-removals.csv") {
+                progress(.exported(path: file, users: format.written.count))
             }
-            try Self.writeOutput(Array(content.utf8), to: "\(base)/\(name)")
-            progress(.exported(path: "\(base)/\(name)", users: records.count))
-        }
-        let newlyExported = users.filter { [.programmed, .letterIssued].contains($0.state) }.map(\.entry.username)
-        if !newlyExported.isEmpty {
-            try commit { try register.setState(newlyExported, .exported, from: [.programmed, .letterIssued]) }
         }
     }
 }

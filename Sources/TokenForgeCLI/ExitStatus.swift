@@ -18,6 +18,7 @@ enum ExitStatus: Int32, CaseIterable {
     case incomplete = 82
     case notPrintable = 83
     case serverNotVerified = 84
+    case exportRefused = 85
 
     var meaning: String {
         switch self {
@@ -44,6 +45,8 @@ enum ExitStatus: Int32, CaseIterable {
         case .notPrintable: "no letter printed: a user named is unknown, activated, revoked or not issued yet"
         case .serverNotVerified:
             "the server's TLS certificate cannot be verified: not signed by a trusted CA (a private one: --ca-file) or not for its host"
+        case .exportRefused:
+            "an export format cannot take some users (named, with why: Entra ID takes TOTP, SHA-1/SHA-256, 30/60 s, 6 digits only): nothing was written"
         }
     }
 

@@ -23,7 +23,8 @@ struct IssueCommand: ParsableCommand {
             (OUT/pins/USER.LANG.txt) to reach the user apart from the token, or chosen by the user at \
             handover. A token not inserted within --token-wait is skipped: its user stays pending for the \
             next run (exit 82). --pdf FILE also writes every letter and sheet of the run as one PDF, one \
-            page per user. Exports go to OUT/exports/. Every file is mode 0600.
+            page per user. Exports go to a new directory of their own, OUT/exports/RUN/ (RUN is the UTC time, \
+            2026-12-03T172800Z), never over an earlier export (see tokenforge export). Every file is mode 0600.
 
             The register records each step before the next, and one tokenforge at a time changes it: if a \
             run dies, run it again with --resume; no seed is lost, none is issued twice.
@@ -76,7 +77,7 @@ struct IssueCommand: ParsableCommand {
             }
             for step in try IssueRun.plan(entries, register: register) { print("\(step.username): \(step.action)") }
             print(
-                "exports: \(formats.map(\.rawValue).sorted().joined(separator: ", ")) into \(out)/exports (dry run: nothing written)"
+                "exports: \(formats.sorted().map(\.rawValue).joined(separator: ", ")) into a new directory in \(out)/exports (dry run: nothing written)"
             )
             return
         }
@@ -138,15 +139,7 @@ struct IssuanceOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Exports to write, comma-separated: pskc, entra, privacyidea, uris.", valueName: "LIST"))
     var export = "pskc"
-    @Option(
-        help: ArgumentHelp(
-            "Read the PSKC export passphrase from FILE; else TOKENFORGE_EXPORT_PASSPHRASE.", valueName: "FILE"))
-    var exportPassphraseFile: String?
-    @Flag(help: "Write the PSKC export unencrypted.") var plaintext = false
-    @Option(help: ArgumentHelp("The privacyIDEA user resolver of the staff (required with --export privacyidea).", valueName: "NAME"))
-    var privacyideaResolver: String?
-    @Option(help: ArgumentHelp("The privacyIDEA realm of the staff (required with --export privacyidea).", valueName: "NAME"))
-    var privacyideaRealm: String?
+    @OptionGroup var exportFiles: ExportFileOptions
     @OptionGroup var letters: LetterOptions
     @Option(help: ArgumentHelp("How long to wait for each token to be inserted (1...3600).", valueName: "SECONDS"))
     var tokenWait = 300
@@ -161,45 +154,19 @@ struct IssuanceOptions: ParsableArguments {
         guard (1...3600).contains(tokenWait) else { throw ValidationError("--token-wait \(tokenWait) is not in 1...3600") }
     }
 
-    func formats() throws -> Set<IssueRun.ExportFormat> {
-        var formats: Set<IssueRun.ExportFormat> = []
-        for name in export.split(separator: ",") {
-            guard let format = IssueRun.ExportFormat(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased())
-            else {
-                throw CLIFailure.usage("unknown export \"\(name)\": use pskc, entra, privacyidea, uris")
-            }
-            formats.insert(format)
-        }
-        return formats
-    }
+    func formats() throws -> Set<ExportFormat> { try ExportFileOptions.formats(export) }
 
     func makeRun(
         register: Register, issuer: String, out: String, renderer: LetterRenderer, tokenUsers: Bool,
         device: DeviceOptions, pin: PINOptions, resume: Bool = false, update: Bool = false
     ) throws -> IssueRun {
         let formats = try formats()
-        var exportPassphrase: String?
-        if formats.contains(.pskc), !plaintext {
-            exportPassphrase =
-                try exportPassphraseFile.map { try SecretInput.read($0).components(separatedBy: .newlines).first ?? "" }
-                ?? ProcessInfo.processInfo.environment["TOKENFORGE_EXPORT_PASSPHRASE"]
-            guard let exportPassphrase, exportPassphrase.count >= 8 else {
-                throw CLIFailure.usage(
-                    "the PSKC export is encrypted: give --export-passphrase-file or TOKENFORGE_EXPORT_PASSPHRASE (8 characters or more), or --plaintext"
-                )
-            }
-        }
+        let files = try exportFiles.settings(for: formats)
         var options = IssueRun.Options(issuer: issuer, outputDirectory: out, letters: renderer)
         options.exports = formats
-        if formats.contains(.privacyidea) {
-            guard let privacyideaResolver, let privacyideaRealm else {
-                throw CLIFailure.usage(
-                    "the privacyIDEA export names the staff's resolver and realm: give --privacyidea-resolver and --privacyidea-realm")
-            }
-            options.privacyIDEAResolver = privacyideaResolver
-            options.privacyIDEARealm = privacyideaRealm
-        }
-        options.exportPassphrase = exportPassphrase
+        options.exportPassphrase = files.passphrase
+        options.privacyIDEAResolver = files.resolver
+        options.privacyIDEARealm = files.realm
         options.resume = resume
         options.update = update
         options.currentTokenPIN = { try pin.pin(prompt: "Current PIN of the token: ") }
@@ -230,7 +197,7 @@ struct IssuanceOptions: ParsableArguments {
                 takenSerials: { Set(try register.users().filter { $0.state != .revoked }.compactMap(\.tokenSerial)) },
                 waiting: { FileHandle.standardError.write(Data("\($0)\n".utf8)) }) : nil
         let run = IssueRun(register: register, options: options, tokens: tokens, progress: ProgressReporter().report)
-        run.plaintextAllowed = plaintext
+        run.plaintextAllowed = exportFiles.plaintext
         return run
     }
 
@@ -243,9 +210,11 @@ struct IssuanceOptions: ParsableArguments {
                 throw CLIFailure(status: CLIFailure(tokenError).status, message: "\(error)")
             case .tokenNotFound(_, let discoveryError):
                 throw CLIFailure(status: CLIFailure(discoveryError).status, message: "\(error)")
-            case .appIncompatible, .export, .caseCollision, .changed, .tokenTaken: throw CLIFailure.badInput("\(error)")
+            case .appIncompatible, .caseCollision, .changed, .tokenTaken: throw CLIFailure.badInput("\(error)")
             case .noExportPassphrase: throw CLIFailure.usage("\(error)")
             }
+        } catch let error as ExportRun.RunError {
+            throw CLIFailure(error)
         } catch let error as DurableFileError {
             throw CLIFailure(status: .cannotWrite, message: "\(error)")
         } catch let error as RegisterError {

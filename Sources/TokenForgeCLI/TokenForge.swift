@@ -19,7 +19,7 @@ public struct TokenForge: ParsableCommand {
         subcommands: [
             CodeCommand.self, URICommand.self, VerifyCommand.self, DevicesCommand.self, InfoCommand.self,
             SlotsCommand.self, ProgramCommand.self, EraseCommand.self, TimeCommand.self, PINCommand.self,
-            ResetCommand.self, QRCommand.self, ImportCommand.self, ExportMigrationCommand.self, IssueCommand.self,
+            ResetCommand.self, QRCommand.self, ImportCommand.self, ExportMigrationCommand.self, IssueCommand.self, ExportCommand.self,
             UsersCommand.self, EnableCommand.self, DisableCommand.self, RevokeCommand.self, ActivateCommand.self,
             ReissueCommand.self, UnlockCommand.self, LogCommand.self, AdminsCommand.self, PushCommand.self, DemoCommand.self, LettersCommand.self,
         ]

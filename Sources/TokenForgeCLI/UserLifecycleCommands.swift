@@ -120,7 +120,8 @@ struct ReissueCommand: ParsableCommand {
             The old seed is destroyed and replaced. App users get a new QR code and letter in OUT; token \
             users get their slot programmed again (the recorded slot when it still holds their account, \
             else a free one), or with --new-token the next unused token inserted. Then the exports are \
-            written again. The user must activate again.
+            written again, into a new run directory in OUT/exports (tokenforge export --changes-since-last \
+            then lists the old token for removal). The user must activate again.
 
             \(ExitStatus.helpText)
             """)

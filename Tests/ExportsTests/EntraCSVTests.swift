@@ -1,4 +1,5 @@
 import Exports
+import Foundation
 import OTPCore
 import Testing
 
@@ -36,8 +37,8 @@ struct EntraCSVTests {
             .entraUnsupportedPeriod(username: "dave", period: 45)
         ),
         (
-            "SHA256", { try Samples.record(algorithm: .sha256) },
-            .entraRequiresSHA1(username: "dave", algorithm: .sha256)
+            "SHA512", { try Samples.record(secret: Samples.sha512Secret, algorithm: .sha512) },
+            .entraUnsupportedAlgorithm(username: "dave", algorithm: .sha512)
         ),
         ("8 digits", { try Samples.record(digits: 8) }, .entraRequiresSixDigits(username: "dave", digits: 8)),
         (
@@ -50,7 +51,65 @@ struct EntraCSVTests {
     func refusesWhatEntraCannotImport(index: Int) throws {
         let (_, record, error) = Self.rejections[index]
         let records = [try Samples.alice(), try record()]
-        #expect(throws: error) { try EntraCSV.export(records) }
+        #expect(throws: ExportError.entraRefused([error])) { try EntraCSV.export(records) }
+        #expect(throws: ExportError.entraRefused([error])) { try EntraExport(records) }
+    }
+
+    @Test func refusesEveryUserEntraCannotTakeAtOnceNamingEachAndWhy() throws {
+        let records = [
+            try Samples.alice(),
+            try Samples.record(username: "hana", serial: "TF-0005", kind: .hotp(counter: 3)),
+            try Samples.record(username: "sasha", serial: "TF-0006", secret: Samples.sha512Secret, algorithm: .sha512),
+            try Samples.record(username: "pete", serial: "TF-0007", kind: .totp(period: 45)),
+        ]
+        let error = #expect(throws: ExportError.self) { try EntraExport(records) }
+        #expect(
+            error
+                == .entraRefused([
+                    .entraRequiresTOTP(username: "hana"), .entraUnsupportedAlgorithm(username: "sasha", algorithm: .sha512),
+                    .entraUnsupportedPeriod(username: "pete", period: 45),
+                ]))
+        let text = "\(error!)"
+        #expect(text.contains("Entra ID cannot take 3 users; nothing was written"))
+        #expect(text.contains(#"user "hana": Entra ID imports TOTP tokens only"#))
+        #expect(text.contains(#"user "sasha": Entra ID checks SHA1 or SHA256 codes; this credential uses SHA512"#))
+        #expect(text.contains(#"user "pete": Entra ID accepts a time interval of 30 or 60 seconds, not 45"#))
+        #expect(!text.contains("alice"))
+    }
+
+    @Test func takesSHA256TokensIntoTheGraphFileLabelledHMACSHA256AndSHA1IntoTheCSV() throws {
+        let sha256 = try Samples.record(
+            username: "erin", serial: "TF-0008", secret: Samples.sha256Secret, algorithm: .sha256,
+            kind: .totp(period: 60), manufacturer: "Token2", model: "C301")
+        let export = try EntraExport([Samples.alice(), sha256])
+        let csv = try #require(export.csv)
+        #expect(csv.contains("alice@example.com,TF-0001,"))
+        #expect(!csv.contains("TF-0008"))
+        let json = try #require(export.graphJSON)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(body["@context"] as? String == "#$delta")
+        let devices = try #require(body["value"] as? [[String: Any]])
+        #expect(devices.count == 1)
+        #expect(devices[0]["serialNumber"] as? String == "TF-0008")
+        #expect(devices[0]["hashFunction"] as? String == "hmacsha256")
+        #expect(devices[0]["timeIntervalInSeconds"] as? Int == 60)
+        #expect(devices[0]["secretKey"] as? String == Samples.sha256Secret.base32EncodedString())
+        #expect(devices[0]["manufacturer"] as? String == "Token2")
+        #expect(devices[0]["model"] as? String == "C301")
+        #expect(devices[0]["@contentId"] as? String == "1")
+    }
+
+    @Test func theCSVAloneRefusesASHA256TokenItCannotLabel() throws {
+        let sha256 = try Samples.record(secret: Samples.sha256Secret, algorithm: .sha256)
+        #expect(throws: ExportError.entraCSVNeedsSHA1(username: "dave")) { try EntraCSV.export([sha256]) }
+    }
+
+    @Test func onlySHA1TokensWriteNoGraphFileAndOnlySHA256NoCSV() throws {
+        #expect(try EntraExport([Samples.alice()]).graphJSON == nil)
+        let sha256 = try Samples.record(secret: Samples.sha256Secret, algorithm: .sha256, manufacturer: "X", model: "Y")
+        #expect(try EntraExport([sha256]).csv == nil)
+        #expect(try EntraExport([]) == EntraExport([]))
+        #expect(try EntraExport([]).csv == nil)
     }
 
     @Test func refusesADuplicateSerial() throws {

@@ -3,6 +3,7 @@ import Foundation
 import Issuance
 import OTPCore
 import Provisioning
+import TestSupport
 import Testing
 import TokenDrivers
 import TokenModel
@@ -40,7 +41,7 @@ struct IssueRunTests {
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             #expect(try String(contentsOfFile: letter, encoding: .utf8).contains(user.entry.displayName))
         }
-        let pskc = try String(contentsOfFile: directory + "/out/exports/seeds.pskc", encoding: .utf8)
+        let pskc = try String(contentsOfFile: try ExportDirectories.latest(directory + "/out/exports") + "/seeds.pskc", encoding: .utf8)
         let keys = try PSKCDocument.decrypt(xml: pskc, password: "export passphrase")
         #expect(keys.count == 6)
         for user in users {
@@ -97,7 +98,7 @@ struct IssueRunTests {
         try register.setEnabled("lrossi", false)
         #expect(throws: RegisterError.noSeed("zmuller")) { try register.seed(of: register.user("zmuller")) }
         try IssueRun(register: register, options: options(), tokens: nil).run(roster)
-        let uris = try String(contentsOfFile: directory + "/out/exports/otpauth-uris.txt", encoding: .utf8)
+        let uris = try String(contentsOfFile: try ExportDirectories.latest(directory + "/out/exports") + "/otpauth-uris.txt", encoding: .utf8)
         #expect(!uris.contains("zoe.muller"))
         #expect(!uris.contains("luca.rossi"))
         #expect(uris.contains("claire.rochat"))

@@ -43,7 +43,7 @@ struct LetterPrintTests {
         let info = try runTool("/usr/bin/pdfinfo", [pdf])
         #expect(info.contains("Pages:           \(roster.count)\n"))
         #expect(info.contains("(A4)"))
-        let uris = try String(contentsOfFile: directory + "/out/exports/otpauth-uris.txt", encoding: .utf8)
+        let uris = try String(contentsOfFile: try ExportDirectories.latest(directory + "/out/exports") + "/otpauth-uris.txt", encoding: .utf8)
             .split(separator: "\n").map(String.init)
         for (index, user) in users.enumerated() {
             let page = index + 1

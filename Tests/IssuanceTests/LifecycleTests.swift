@@ -2,6 +2,7 @@ import Foundation
 import Issuance
 import OTPCore
 import Provisioning
+import TestSupport
 import Testing
 import TokenDrivers
 import TokenModel
@@ -169,7 +170,7 @@ struct LifecycleTests {
         let new = try register.seed(of: user)
         #expect(new != old)
         #expect(try String(contentsOfFile: letter, encoding: .utf8) != oldLetter)
-        let exported = try String(contentsOfFile: directory + "/out/exports/otpauth-uris.txt", encoding: .utf8)
+        let exported = try String(contentsOfFile: try ExportDirectories.latest(directory + "/out/exports") + "/otpauth-uris.txt", encoding: .utf8)
         #expect(exported.contains(Base32.encode(new.withUnsafeBytes { Array($0) }).replacingOccurrences(of: "=", with: "")))
         #expect(throws: UserActivation.Failure.self) {
             try UserActivation.activate(
@@ -306,7 +307,7 @@ struct LifecycleTests {
         }
         let roster = try Roster.parse(lines.joined(separator: "\n") + "\n", file: "sample")
         try IssueRun(register: register, options: options, tokens: VirtualTokenSource()).run(roster)
-        let csv = try String(contentsOfFile: directory + "/out/exports/entra-oath-tokens.csv", encoding: .utf8)
+        let csv = try String(contentsOfFile: try ExportDirectories.latest(directory + "/out/exports") + "/entra-oath-tokens.csv", encoding: .utf8)
         let rows = csv.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.count == 6)
         let byUPN = Dictionary(uniqueKeysWithValues: rows.map { (String($0[0]), $0) })

@@ -69,7 +69,7 @@ struct IssueCommandTests {
 
     /// The exported URIs by account.
     func exportedURIs(_ emulator: EmulatorHarness) throws -> [String: OTPAuthURI] {
-        let text = try String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
+        let text = try String(contentsOfFile: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/otpauth-uris.txt", encoding: .utf8)
         let uris = try text.split(separator: "\n").map { try OTPAuthURI(parsing: String($0)) }
         return Dictionary(uniqueKeysWithValues: uris.map { ($0.account, $0) })
     }
@@ -102,10 +102,10 @@ struct IssueCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("[3/3] bkeller: token TFEMU0001 programmed and verified"))
         try expectConsistent(emulator)
-        let pskc = try String(contentsOfFile: emulator.directory.path("out/exports/seeds.pskc"), encoding: .utf8)
+        let pskc = try String(contentsOfFile: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/seeds.pskc", encoding: .utf8)
         #expect(pskc.contains("EncryptedValue"))
         let attributes = try FileManager.default.attributesOfItem(
-            atPath: emulator.directory.path("out/exports/seeds.pskc"))
+            atPath: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/seeds.pskc")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
         let register = ["--register", emulator.directory.path("register.sqlite")]
@@ -218,7 +218,7 @@ struct NitrokeyIssueTests {
         #expect(pin.count == 8 && pin != "12345678")
 
         let uri = try OTPAuthURI(
-            parsing: String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
+            parsing: String(contentsOfFile: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/otpauth-uris.txt", encoding: .utf8)
                 .trimmingCharacters(in: .newlines))
         let code = try emulator.tokenforge(
             ["code", "--slot", "0", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "12345678"])

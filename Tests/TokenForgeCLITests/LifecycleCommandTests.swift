@@ -50,7 +50,7 @@ struct LifecycleCommandTests {
     }
 
     func exportedURIs(_ emulator: EmulatorHarness) throws -> [String: OTPAuthURI] {
-        let text = try String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
+        let text = try String(contentsOfFile: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/otpauth-uris.txt", encoding: .utf8)
         let uris = try text.split(separator: "\n").map { try OTPAuthURI(parsing: String($0)) }
         return Dictionary(uniqueKeysWithValues: uris.map { ($0.account, $0) })
     }

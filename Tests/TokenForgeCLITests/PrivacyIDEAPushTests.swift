@@ -110,7 +110,7 @@ struct PrivacyIDEAPushTests {
                 environment: Self.environment)
         }
         func uris() throws -> [String: OTPAuthURI] {
-            let text = try String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
+            let text = try String(contentsOfFile: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/otpauth-uris.txt", encoding: .utf8)
             return Dictionary(uniqueKeysWithValues: try text.split(separator: "\n").map {
                 let uri = try OTPAuthURI(parsing: String($0))
                 return (uri.account, uri)
