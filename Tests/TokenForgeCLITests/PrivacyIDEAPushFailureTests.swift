@@ -73,7 +73,9 @@ extension PrivacyIDEAPushTests {
     }
 
     static func currentCode(_ emulator: EmulatorHarness, account: String) throws -> String {
-        let text = try String(contentsOfFile: emulator.directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
+        let text = try String(
+            contentsOfFile: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/otpauth-uris.txt",
+            encoding: .utf8)
         let uri = try text.split(separator: "\n").map { try OTPAuthURI(parsing: String($0)) }.first {
             $0.account == account
         }
