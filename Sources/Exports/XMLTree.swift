@@ -1,8 +1,4 @@
-import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
+internal import CLibXML2
 
 /// An element read with namespace processing: local name, namespace URI ("" for none), attributes,
 /// child elements and the concatenated character data directly inside it.
@@ -39,17 +35,18 @@ enum XMLTreeError: Error {
     case malformed(line: Int)
 }
 
-/// Parses a whole document into a tree with FoundationXML's XMLParser. Documents with a DOCTYPE are
-/// refused before parsing: PSKC has no DTD, and refusing one rules out entity expansion attacks.
+/// Parses a whole document into a tree with libxml2 (no network, no entity substitution, libxml2's
+/// default depth and size limits). Documents with a DOCTYPE are refused before parsing: PSKC has no
+/// DTD, and refusing one rules out entity expansion attacks.
 enum XMLTree {
     static func parse(_ text: String) throws(XMLTreeError) -> XMLTreeElement {
         guard !text.contains("<!DOCTYPE"), !text.contains("<!ENTITY") else { throw .doctype }
         let bytes = Array(text.utf8)
         func line(at offset: Int) -> Int { bytes[..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
-        // XML 1.0 §2.2 has no character U+0000, and Foundation's parser crashes on one.
+        // XML 1.0 §2.2 has no character U+0000.
         if let nul = bytes.firstIndex(of: 0) { throw .malformed(line: line(at: nul)) }
-        // Nor does PSKC use processing instructions, some of which crash Foundation's parser too:
-        // only the XML declaration, first in the document, is let through.
+        // Nor does PSKC use processing instructions: only the XML declaration, first in the
+        // document, is let through.
         let declaration = Array("<?xml".utf8)
         let start =
             bytes.starts(with: declaration) && bytes.count > 5 && [0x20, 0x09, 0x0D, 0x0A].contains(bytes[5]) ? 2 : 0
@@ -58,48 +55,42 @@ enum XMLTree {
         }) {
             throw .malformed(line: line(at: instruction))
         }
-        let builder = Builder()
-        let parser = XMLParser(data: Data(text.utf8))
-        parser.shouldProcessNamespaces = true
-        parser.shouldReportNamespacePrefixes = false
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = builder
-        guard parser.parse(), let root = builder.root else {
-            throw .malformed(line: max(parser.lineNumber, 1))
+        xmlResetLastError()
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { xmlReadMemory($0.baseAddress, Int32($0.count), nil, "UTF-8", options) }
         }
-        return root
+        guard let document else { throw .malformed(line: max(Int(xmlGetLastError()?.pointee.line ?? 1), 1)) }
+        defer { xmlFreeDoc(document) }
+        guard let root = xmlDocGetRootElement(document) else { throw .malformed(line: 1) }
+        return element(root)
     }
 
-    private final class Builder: NSObject, XMLParserDelegate {
-        var stack: [XMLTreeElement] = []
-        var root: XMLTreeElement?
+    private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
 
-        func parser(
-            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-            qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
-        ) {
-            stack.append(XMLTreeElement(name: elementName, namespace: namespaceURI ?? "", attributes: attributeDict))
+    /// The element at `node`, its attributes by local name, its child elements and its text.
+    private static func element(_ node: xmlNodePtr) -> XMLTreeElement {
+        var attributes: [String: String] = [:]
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            let value = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1)
+            attributes[string(current.pointee.name)] = string(value)
+            tokenforge_xml_free(value)
+            attribute = current.pointee.next
         }
-
-        func parser(
-            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
-        ) {
-            let element = stack.removeLast()
-            if stack.isEmpty {
-                root = element
-            } else {
-                stack[stack.count - 1].children.append(element)
+        var element = XMLTreeElement(
+            name: string(node.pointee.name), namespace: string(node.pointee.ns?.pointee.href), attributes: attributes)
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE: element.children.append(Self.element(current))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: element.text += string(current.pointee.content)
+            default: break
             }
+            child = current.pointee.next
         }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard !stack.isEmpty else { return }
-            stack[stack.count - 1].text += string
-        }
-
-        func parser(_ parser: XMLParser, foundCDATA block: Data) {
-            guard !stack.isEmpty else { return }
-            stack[stack.count - 1].text += String(decoding: block, as: UTF8.self)
-        }
+        return element
     }
 }
