@@ -321,6 +321,7 @@ public final class Register {
                     ALTER TABLE users ADD COLUMN server_pushed_at INTEGER;
                     """)
         }
+        migrator.registerMigration("v5: display tokens", migrate: DisplayTokenRecord.createTable)
         try migrator.migrate(database)
     }
 

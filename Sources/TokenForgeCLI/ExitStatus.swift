@@ -17,6 +17,7 @@ enum ExitStatus: Int32, CaseIterable {
     case slotMayBeWritten = 81
     case incomplete = 82
     case notPrintable = 83
+    case pskcRejected = 84
 
     var meaning: String {
         switch self {
@@ -39,6 +40,8 @@ enum ExitStatus: Int32, CaseIterable {
             "the token's answer was lost after a slot write: the slot may have been written (check with slots, code --slot)"
         case .incomplete: "the run finished but left users pending (their token was not inserted): run it again for them"
         case .notPrintable: "no letter printed: a user named is unknown, activated, revoked or not issued yet"
+        case .pskcRejected:
+            "a PSKC file's key or password is wrong, or a MAC does not match (the file was altered): nothing imported"
         }
     }
 

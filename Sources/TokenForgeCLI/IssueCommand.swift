@@ -89,12 +89,13 @@ struct IssueCommand: ParsableCommand {
         let pushing = try push.map { _ in
             (try PrivacyIDEAOptions.settings(register), try PrivacyIDEAOptions.password(file: pushPasswordFile))
         }
+        let displayTokens = Set(try withRegister { try register.displayTokens() }.map(\.serial))
         let run = try issuance.makeRun(
             register: register, issuer: issuer, out: out, renderer: renderer,
-            tokenUsers: entries.contains { $0.method == .token }, device: device, pin: pin, resume: resume,
-            update: update)
+            tokenUsers: entries.contains { $0.method == .token && !displayTokens.contains($0.tokenSerial ?? "") },
+            device: device, pin: pin, resume: resume, update: update)
         let summary = try issuance.running { try run.run(entries) }
-        try printLetters(entries, register: register, renderer: renderer, summary: summary)
+        try printLetters(entries, register: register, renderer: renderer, summary: summary, displayTokens: displayTokens)
         if let (settings, password) = pushing {
             PrivacyIDEAOptions.print(
                 try PrivacyIDEAOptions.push(register, settings: settings, password: password, dryRun: false),
@@ -104,13 +105,15 @@ struct IssueCommand: ParsableCommand {
     }
 
     /// Writes the token users' handover sheets (OUT/sheets/) and, with --pdf, every page of the run.
-    /// A sheet says the PIN comes separately when TokenForge generated it, and that the user sets it
-    /// when they chose it at handover.
+    /// A sheet says the PIN comes separately when TokenForge generated it, that the user sets it
+    /// when they chose it at handover, and that a display token has none.
     private func printLetters(
-        _ entries: [RosterEntry], register: Register, renderer: LetterRenderer, summary: IssueRun.Summary
+        _ entries: [RosterEntry], register: Register, renderer: LetterRenderer, summary: IssueRun.Summary,
+        displayTokens: Set<String>
     ) throws {
         let print = LetterPrint(register: register, renderer: renderer, issuer: issuer) { user in
-            summary.pinSlips[user.entry.username].map { $0 == nil ? .setAtHandover : .deliveredSeparately }
+            if let serial = user.tokenSerial, displayTokens.contains(serial) { return .none }
+            return summary.pinSlips[user.entry.username].map { $0 == nil ? .setAtHandover : .deliveredSeparately }
                 ?? .deliveredSeparately
         }
         let users = try withRegister { try register.users(named: entries.map(\.username)) }
@@ -245,6 +248,7 @@ struct IssuanceOptions: ParsableArguments {
                 throw CLIFailure(status: CLIFailure(discoveryError).status, message: "\(error)")
             case .appIncompatible, .export, .caseCollision, .changed, .tokenTaken: throw CLIFailure.badInput("\(error)")
             case .noExportPassphrase: throw CLIFailure.usage("\(error)")
+            case .displayToken(let displayTokenError): throw CLIFailure(displayTokenError)
             }
         } catch let error as DurableFileError {
             throw CLIFailure(status: .cannotWrite, message: "\(error)")
