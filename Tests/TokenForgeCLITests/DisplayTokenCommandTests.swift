@@ -417,6 +417,35 @@ struct DisplayTokenCommandTests {
         #expect(log.stdout.contains("display-token-retired"), "\(log.stdout)")
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func aDisplayTokenUserIsPushedToPrivacyIDEAWithTheVendorsSeedAndDeletedWhenRevoked() throws {
+        let file = try vendorFile(
+            "vendor.pskc",
+            .init(
+                tokens: [.init(serial: "FT0001", secret: Self.sha1Seed, manufacturer: "Feitian", model: "c200")],
+                psk: Self.psk))
+        let pskFile = try directory.file("psk.hex", contents: Self.psk + "\n")
+        #expect(try tokenforge(["tokens", "import", file, "--psk-file", pskFile]).status == 0)
+        #expect(try issue(Self.roster).status == 0)
+        // Another port than the push suite's, which may run at the same time.
+        let server = try PrivacyIDEAPushTests.Server(
+            directory: directory, users: ["zmuller", "bkeller"], port: 40_000 + Int(getpid() % 20_000))
+        let environment = ["TOKENFORGE_PRIVACYIDEA_PASSWORD": "pi admin password"]
+        let push = ["push", "privacyidea", "--url", server.url, "--user", "admin", "--realm", "acme"]
+        let first = try tokenforge(push, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("bkeller: create token FT0001"), "\(first.stdout)")
+        let current = try oathtool(["--totp", Self.sha1Seed])
+        #expect(try server.validate("bkeller", current), "the vendor's seed is what the server checks")
+        #expect(try !server.validate("bkeller", current), "a replayed code")
+
+        #expect(try tokenforge(["revoke", "bkeller"]).status == 0)
+        let second = try tokenforge(push, environment: environment)
+        #expect(second.stdout == "bkeller: delete token FT0001\n1 change\n", "\(second.stdout)\(second.stderr)")
+        usleep(1_000_000)
+        #expect(try !server.validate("bkeller", try oathtool(["--totp", Self.sha1Seed])))
+    }
+
     @Test func anHOTPDisplayTokenIsNotGivenToAUser() throws {
         let file = try vendorFile(
             "vendor.pskc", .init(tokens: [.init(serial: "FT0001", secret: Self.sha1Seed, type: "hotp", counter: 0)]))

@@ -25,8 +25,9 @@ struct PrivacyIDEAPushTests {
         let process: ChildProcess
         let url: String
 
-        init(directory: TemporaryDirectory, users: [String]) throws {
-            let port = 20_000 + Int(getpid() % 20_000)
+        /// `port` defaults to one derived from the process, for the one suite that runs at a time on it.
+        init(directory: TemporaryDirectory, users: [String], port: Int? = nil) throws {
+            let port = port ?? 20_000 + Int(getpid() % 20_000)
             url = "http://127.0.0.1:\(port)"
             let password = try directory.file("pi-password", contents: "pi admin password\n")
             process = try ChildProcess(
