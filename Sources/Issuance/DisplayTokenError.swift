@@ -39,7 +39,8 @@ public enum DisplayTokenError: Error, Equatable, Sendable, CustomStringConvertib
         case .unsupported(let file, let token, let what): "\(file): token \(token): \(what); nothing was imported"
         case .missingSerial(let file, let keyID):
             "\(file): key \"\(keyID)\" has no DeviceInfo/SerialNo: a display token is known by its serial; nothing was imported"
-        case .invalidSerial(let file, let keyID, let problem): "\(file): key \"\(keyID)\": \(problem); nothing was imported"
+        case .invalidSerial(let file, let keyID, let problem):
+            "\(file): key \"\(keyID)\": \(problem); nothing was imported"
         case .duplicateSerial(let file, let serial):
             "\(file): token \(serial) appears twice in the file; nothing was imported"
         case .alreadyImported(let file, let serial, let from):

@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
 import Exports
+import Foundation
 import OTPCore
 
 /// Reads a vendor's PSKC file (RFC 6030) of display tokens with the project's PSKC reader:
@@ -67,9 +67,11 @@ public enum DisplayTokenImport {
         guard key.secret.byteCount > 0 else { throw unsupported("its secret is empty") }
         let kind: DisplayToken.Kind
         switch key.algorithmURI {
-        case "urn:ietf:params:xml:ns:keyprov:pskc:totp", "urn:ietf:params:xml:ns:keyprov:pskc#totp":
+        case "urn:ietf:params:xml:ns:keyprov:pskc:totp":
             let period = key.timeInterval ?? 30
-            guard (1...Int(UInt32.max)).contains(period) else { throw unsupported("time interval \(period) s is not supported") }
+            guard (1...Int(UInt32.max)).contains(period) else {
+                throw unsupported("time interval \(period) s is not supported")
+            }
             guard (key.time ?? 0) == 0 else {
                 throw unsupported("a Time (T0) other than 0 is not supported")
             }
@@ -77,8 +79,9 @@ public enum DisplayTokenImport {
                 throw unsupported("a TimeDrift other than 0 is not supported (vendors disagree on its unit)")
             }
             kind = .totp(period: period)
-        case "urn:ietf:params:xml:ns:keyprov:pskc:hotp", "urn:ietf:params:xml:ns:keyprov:pskc#hotp":
-            guard let counter = key.counter ?? 0 as UInt64?, counter <= UInt64(Int64.max) else {
+        case "urn:ietf:params:xml:ns:keyprov:pskc:hotp":
+            let counter = key.counter ?? 0
+            guard counter <= UInt64(Int64.max) else {
                 throw unsupported("its counter is out of range")
             }
             kind = .hotp(counter: counter)

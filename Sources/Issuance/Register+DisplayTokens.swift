@@ -168,7 +168,8 @@ extension Register {
         }
         guard let sealed = record?.sealedSeed else { return nil }
         guard let bytes = key.open(sealed, context: DisplayTokenRecord.sealingContext(serial)) else {
-            throw RegisterError.damaged(file: path, user: nil, column: "display_tokens.sealed_seed (token \(serial))", .unreadable)
+            throw RegisterError.damaged(
+                file: path, user: nil, column: "display_tokens.sealed_seed (token \(serial))", .unreadable)
         }
         return Secret(bytes: bytes)
     }
@@ -184,7 +185,9 @@ extension Register {
         if case .hotp = token.kind {
             return .notAssignable(
                 serial: token.serial, user: username,
-                reason: "is an HOTP token: TokenForge issues users TOTP only (activation, exports and the server sync count time steps)")
+                reason:
+                    "is an HOTP token: TokenForge issues users TOTP only (activation, exports and the server sync count time steps)"
+            )
         }
         return nil
     }
@@ -204,9 +207,10 @@ extension Register {
                     return .alreadyImported(file: file, serial: existing.serial, from: existing.source)
                 }
                 if let user = try UserRecord.filter(
-                    chunk.contains(UserRecord.Columns.tokenSerial) && UserRecord.Columns.state != UserState.pending.rawValue)
-                    .order(UserRecord.Columns.tokenSerial).fetchOne(db), let serial = user.tokenSerial
-                {
+                    chunk.contains(UserRecord.Columns.tokenSerial)
+                        && UserRecord.Columns.state != UserState.pending.rawValue
+                )
+                .order(UserRecord.Columns.tokenSerial).fetchOne(db), let serial = user.tokenSerial {
                     return .serialInUse(file: file, serial: serial, user: user.username)
                 }
             }
@@ -243,14 +247,18 @@ extension Register {
         guard case .totp(let period) = token.kind else { preconditionFailure("assignmentProblem refuses HOTP") }
         let time = now()
         return try write { db in
-            guard var tokenRecord = try DisplayTokenRecord.fetchOne(db, key: serial), let tokenSealed = tokenRecord.sealedSeed
-            else { throw RegisterError.damaged(file: path, user: username, column: "display_tokens.sealed_seed", .missing) }
+            guard var tokenRecord = try DisplayTokenRecord.fetchOne(db, key: serial),
+                let tokenSealed = tokenRecord.sealedSeed
+            else {
+                throw RegisterError.damaged(file: path, user: username, column: "display_tokens.sealed_seed", .missing)
+            }
             guard var record = try UserRecord.fetchOne(db, key: username) else {
                 throw RegisterError.unknownUser(username)
             }
             guard [.pending, .seeded].contains(record.state) else { return record.user }
             guard let bytes = key.open(tokenSealed, context: DisplayTokenRecord.sealingContext(serial)) else {
-                throw RegisterError.damaged(file: path, user: username, column: "display_tokens.sealed_seed", .unreadable)
+                throw RegisterError.damaged(
+                    file: path, user: username, column: "display_tokens.sealed_seed", .unreadable)
             }
             let seed = NewSeed(
                 username: username, secret: Secret(bytes: bytes), algorithm: token.algorithm, digits: token.digits,
@@ -280,7 +288,8 @@ extension Register {
     /// Retires the display token `username` holds, if any, in `db`'s transaction: its seed is
     /// destroyed and it is never given to anyone again. Returns its serial.
     @discardableResult
-    func retireDisplayToken(_ db: Database, heldBy username: String, at time: Int64, reason: String?) throws -> String? {
+    func retireDisplayToken(_ db: Database, heldBy username: String, at time: Int64, reason: String?) throws -> String?
+    {
         guard try db.tableExists(DisplayTokenRecord.databaseTableName),
             var record = try Self.heldToken(db, by: username)
         else { return nil }

@@ -121,8 +121,12 @@ struct TokensCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func validate() throws {
-            if pskFile != nil, passwordFile != nil { throw ValidationError("give --psk-file or --password-file, not both") }
-            if file == "-" { throw ValidationError("name the PSKC file: it is kept in the audit log as the tokens' source") }
+            if pskFile != nil, passwordFile != nil {
+                throw ValidationError("give --psk-file or --password-file, not both")
+            }
+            if file == "-" {
+                throw ValidationError("name the PSKC file: it is kept in the audit log as the tokens' source")
+            }
         }
 
         func run() throws {
@@ -131,14 +135,18 @@ struct TokensCommand: ParsableCommand {
                 protection = .preSharedKey(try Self.preSharedKey(pskFile))
             } else if let passwordFile {
                 let password = try SecretInput.read(passwordFile).components(separatedBy: .newlines).first ?? ""
-                guard !password.isEmpty else { throw CLIFailure.badInput("\(SecretInput.name(passwordFile)): the password is empty") }
+                guard !password.isEmpty else {
+                    throw CLIFailure.badInput("\(SecretInput.name(passwordFile)): the password is empty")
+                }
                 protection = .password(password)
             } else {
                 protection = .none
             }
-            let xml = try SecretInput.read(file)
+            let xml = try Self.read(file, warnIfShared: pskFile == nil && passwordFile == nil)
             let name = PrintableText.escaped(file)
-            let tokens = try TokensCommand.running { try DisplayTokenImport.tokens(inPSKC: xml, file: name, protection: protection) }
+            let tokens = try TokensCommand.running {
+                try DisplayTokenImport.tokens(inPSKC: xml, file: name, protection: protection)
+            }
             let register = try admin.open()
             try TokensCommand.running { try register.importDisplayTokens(tokens, file: name) }
             let imported = try withRegister { try register.displayTokens() }.filter { token in
@@ -149,10 +157,28 @@ struct TokensCommand: ParsableCommand {
             TokensCommand.table(imported)
         }
 
+        /// The PSKC file's text. A plain one holds the seeds in clear: like any secret input, it is
+        /// warned about when group or others may read it; an encrypted one is not.
+        static func read(_ path: String, warnIfShared: Bool) throws -> String {
+            if warnIfShared { return try SecretInput.read(path) }
+            let shown = PrintableText.escaped(path)
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw CLIFailure.noInput(
+                    "cannot read \(shown): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")"
+                )
+            }
+            defer { try? handle.close() }
+            guard let text = String(data: try SecretInput.bounded(handle, name: shown), encoding: .utf8) else {
+                throw CLIFailure.badInput("\(shown) is not UTF-8 text")
+            }
+            return text
+        }
+
         /// The AES key of a --psk-file: hex (16, 24 or 32 bytes), spaces, colons and line breaks ignored.
         static func preSharedKey(_ path: String) throws -> [UInt8] {
             let text = String(
-                String.UnicodeScalarView(try SecretInput.read(path).unicodeScalars.filter { !" \t\r\n:".unicodeScalars.contains($0) }))
+                String.UnicodeScalarView(
+                    try SecretInput.read(path).unicodeScalars.filter { !" \t\r\n:".unicodeScalars.contains($0) }))
             let name = SecretInput.name(path)
             guard text.count % 2 == 0, let bytes = try? Secret(hex: text) else {
                 throw CLIFailure.badInput("\(name): the pre-shared key is not hex (32 hex digits for AES-128)")
@@ -182,14 +208,17 @@ struct TokensCommand: ParsableCommand {
         func run() throws {
             let tokens = try withRegister { try admin.openForReading().displayTokens() }
             if json { return try JSONOutput.print(tokens.map(Output.init)) }
-            if tokens.isEmpty { return print("the register has no display tokens: import them with tokenforge tokens import") }
+            if tokens.isEmpty {
+                return print("the register has no display tokens: import them with tokenforge tokens import")
+            }
             TokensCommand.table(tokens)
         }
     }
 
     struct Code: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the code a display token of the inventory should show now, to check it against its display.",
+            abstract:
+                "Print the code a display token of the inventory should show now, to check it against its display.",
             discussion: """
                 A TOTP token's code for now (or --at); an HOTP token's for --counter (default: the counter \
                 the vendor's file gave). Needs the admin passphrase: the code comes from the sealed seed.
@@ -212,12 +241,18 @@ struct TokensCommand: ParsableCommand {
             do {
                 switch token.kind {
                 case .totp(let period):
-                    if counter != nil { throw CLIFailure.usage("display token \(serial) is TOTP: --counter is for HOTP tokens") }
+                    if counter != nil {
+                        throw CLIFailure.usage("display token \(serial) is TOTP: --counter is for HOTP tokens")
+                    }
                     print(
-                        try TOTPGenerator(secret: secret, algorithm: token.algorithm, digits: token.digits, period: period)
-                            .code(at: clock.time))
+                        try TOTPGenerator(
+                            secret: secret, algorithm: token.algorithm, digits: token.digits, period: period
+                        )
+                        .code(at: clock.time))
                 case .hotp(let initial):
-                    if clock.at != nil { throw CLIFailure.usage("display token \(serial) is HOTP: give --counter, not --at") }
+                    if clock.at != nil {
+                        throw CLIFailure.usage("display token \(serial) is HOTP: give --counter, not --at")
+                    }
                     print(
                         try HOTPGenerator(secret: secret, algorithm: token.algorithm, digits: token.digits)
                             .code(counter: counter ?? initial))
@@ -250,7 +285,8 @@ extension CLIFailure {
                 default: .badInput
                 }
             case .noTokens, .unsupported, .missingSerial, .invalidSerial, .duplicateSerial: .badInput
-            case .alreadyImported, .serialInUse, .assigned, .retired, .notInInventory, .notAssignable, .fixedSeed: .refused
+            case .alreadyImported, .serialInUse, .assigned, .retired, .notInInventory, .notAssignable, .fixedSeed:
+                .refused
             }
         self.init(status: status, message: "\(error)")
     }

@@ -8,6 +8,8 @@ import Testing
 /// environment scripts/install-deps --tests sets up (TOKENFORGE_PRIVACYIDEA_VENV).
 enum VendorPSKC {
     struct Token: Encodable {
+        /// The Key Id; python-pskc writes none unless given one.
+        var id: String?
         var serial: String
         /// The seed, hex.
         var secret: String
@@ -40,7 +42,7 @@ enum VendorPSKC {
         container = pskc.PSKC()
         for token in spec["tokens"]:
             fields = dict(
-                id=token["serial"], serial=token["serial"], secret=bytes.fromhex(token["secret"]),
+                id=token.get("id"), serial=token["serial"], secret=bytes.fromhex(token["secret"]),
                 algorithm="urn:ietf:params:xml:ns:keyprov:pskc:" + token["type"],
                 manufacturer=token.get("manufacturer"), model=token.get("model"),
                 algorithm_suite=token.get("suite"), response_length=token["digits"])
@@ -154,20 +156,25 @@ struct DisplayTokenCommandTests {
             "plain.pskc",
             .init(tokens: [
                 .init(
-                    serial: "FT0001", secret: Self.sha1Seed, manufacturer: "Feitian", model: "c200", suite: "SHA1"),
-                .init(serial: "FT0002", secret: Self.sha1Seed, type: "hotp", manufacturer: "Feitian", model: "c100",
-                      digits: 8, counter: 5),
+                    id: "FT0001-key", serial: "FT0001", secret: Self.sha1Seed, manufacturer: "Feitian", model: "c200",
+                    suite: "SHA1"),
+                .init(
+                    serial: "FT0002", secret: Self.sha1Seed, type: "hotp", manufacturer: "Feitian", model: "c100",
+                    digits: 8, counter: 5),
             ]))
         let encrypted = try vendorFile(
             "psk.pskc",
             .init(
                 tokens: [
-                    .init(serial: "T2-0001", secret: Self.sha256Seed, manufacturer: "Token2", model: "C302",
-                          suite: "SHA256", digits: 8, period: 60)
+                    .init(
+                        serial: "T2-0001", secret: Self.sha256Seed, manufacturer: "Token2", model: "C302",
+                        suite: "SHA256", digits: 8, period: 60)
                 ], psk: Self.psk))
         let passwordProtected = try vendorFile(
             "password.pskc",
-            .init(tokens: [.init(serial: "T2-0002", secret: Self.sha1Seed, manufacturer: "Token2")], password: "vendor password"))
+            .init(
+                tokens: [.init(serial: "T2-0002", secret: Self.sha1Seed, manufacturer: "Token2")],
+                password: "vendor password"))
         let pskFile = try directory.file("psk.hex", contents: Self.psk + "\n")
         let passwordFile = try directory.file("password.txt", contents: "vendor password\n")
 
@@ -182,14 +189,18 @@ struct DisplayTokenCommandTests {
 
         #expect(
             try list() == [
-                .init(serial: "FT0001", manufacturer: "Feitian", model: "c200", type: "totp", algorithm: "SHA1",
-                      digits: 6, period: 30, counter: nil, status: "free", user: nil),
-                .init(serial: "FT0002", manufacturer: "Feitian", model: "c100", type: "hotp", algorithm: "SHA1",
-                      digits: 8, period: nil, counter: 5, status: "free", user: nil),
-                .init(serial: "T2-0001", manufacturer: "Token2", model: "C302", type: "totp", algorithm: "SHA256",
-                      digits: 8, period: 60, counter: nil, status: "free", user: nil),
-                .init(serial: "T2-0002", manufacturer: "Token2", model: nil, type: "totp", algorithm: "SHA1",
-                      digits: 6, period: 30, counter: nil, status: "free", user: nil),
+                .init(
+                    serial: "FT0001", manufacturer: "Feitian", model: "c200", type: "totp", algorithm: "SHA1",
+                    digits: 6, period: 30, counter: nil, status: "free", user: nil),
+                .init(
+                    serial: "FT0002", manufacturer: "Feitian", model: "c100", type: "hotp", algorithm: "SHA1",
+                    digits: 8, period: nil, counter: 5, status: "free", user: nil),
+                .init(
+                    serial: "T2-0001", manufacturer: "Token2", model: "C302", type: "totp", algorithm: "SHA256",
+                    digits: 8, period: 60, counter: nil, status: "free", user: nil),
+                .init(
+                    serial: "T2-0002", manufacturer: "Token2", model: nil, type: "totp", algorithm: "SHA1",
+                    digits: 6, period: 30, counter: nil, status: "free", user: nil),
             ])
         let table = try tokenforge(["tokens", "list"])
         let rows = table.stdout.split(separator: "\n").map {
@@ -199,7 +210,9 @@ struct DisplayTokenCommandTests {
         #expect(rows.contains(["FT0001", "Feitian c200", "TOTP SHA1, 6 digits, 30 s", "free"]), "\(table.stdout)")
         #expect(rows.contains(["FT0002", "Feitian c100", "HOTP SHA1, 8 digits, counter 5", "free"]), "\(table.stdout)")
         for output in [first, second, third, table] {
-            for seed in [Self.sha1Seed, Self.sha256Seed, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA="] {
+            for seed in [
+                Self.sha1Seed, Self.sha256Seed, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=",
+            ] {
                 #expect(!output.stdout.contains(seed) && !output.stderr.contains(seed), "a seed was printed")
             }
         }
@@ -224,14 +237,17 @@ struct DisplayTokenCommandTests {
         let encrypted = try vendorFile(
             "psk.pskc", .init(tokens: [.init(serial: "T2-0001", secret: Self.sha1Seed)], psk: Self.psk))
         let passwordProtected = try vendorFile(
-            "password.pskc", .init(tokens: [.init(serial: "T2-0002", secret: Self.sha1Seed)], password: "vendor password"))
+            "password.pskc",
+            .init(tokens: [.init(serial: "T2-0002", secret: Self.sha1Seed)], password: "vendor password"))
         let wrongKey = try directory.file("wrong.hex", contents: "ffeeddccbbaa99887766554433221100\n")
         let wrongPassword = try directory.file("wrong.txt", contents: "not the password\n")
 
         let byKey = try tokenforge(["tokens", "import", encrypted, "--psk-file", wrongKey])
         #expect(byKey.status == 84, "\(byKey.stderr)")
         #expect(byKey.stderr.contains(encrypted), "\(byKey.stderr)")
-        #expect(byKey.stderr.contains("wrong password or key") || byKey.stderr.contains("does not match"), "\(byKey.stderr)")
+        #expect(
+            byKey.stderr.contains("wrong password or key") || byKey.stderr.contains("does not match"), "\(byKey.stderr)"
+        )
         let byPassword = try tokenforge(["tokens", "import", passwordProtected, "--password-file", wrongPassword])
         #expect(byPassword.status == 84, "\(byPassword.stderr)")
         #expect(byPassword.stderr.contains(passwordProtected), "\(byPassword.stderr)")
@@ -289,14 +305,16 @@ struct DisplayTokenCommandTests {
         #expect(again.stderr.contains(second) && again.stderr.contains("FT0001"), "\(again.stderr)")
         #expect(again.stderr.contains("already in the inventory (imported from \(first))"), "\(again.stderr)")
         #expect(try list().map(\.serial) == ["FT0001"])
-        #expect(try code("FT0001", ["--at", "\(Self.time)"]) == oathtool(["--totp", "--now=@\(Self.time)", Self.sha1Seed]))
+        #expect(
+            try code("FT0001", ["--at", "\(Self.time)"]) == oathtool(["--totp", "--now=@\(Self.time)", Self.sha1Seed]))
     }
 
     @Test func anUnsupportedKeyIsRefusedAndNothingIsImported() throws {
         let path = try vendorFile(
             "mixed.pskc",
             .init(tokens: [
-                .init(serial: "FT0001", secret: Self.sha1Seed), .init(serial: "FT0009", secret: Self.sha1Seed, suite: "MD5"),
+                .init(serial: "FT0001", secret: Self.sha1Seed),
+                .init(serial: "FT0009", secret: Self.sha1Seed, suite: "MD5"),
             ]))
         let result = try tokenforge(["tokens", "import", path])
         #expect(result.status == 65, "\(result.stderr)")
@@ -343,7 +361,9 @@ struct DisplayTokenCommandTests {
         #expect(!result.stderr.contains("insert"), "\(result.stderr)")
 
         let users = try tokenforge(["users", "--json"]).json([UserJSON].self)
-        #expect(users.first { $0.username == "bkeller" } == UserJSON(username: "bkeller", method: "token", state: "exported", token: "FT0001", slot: nil))
+        #expect(
+            users.first { $0.username == "bkeller" }
+                == UserJSON(username: "bkeller", method: "token", state: "exported", token: "FT0001", slot: nil))
         #expect(try list().first?.status == "assigned")
         #expect(try list().first?.user == "bkeller")
         let table = try tokenforge(["tokens", "list"])
@@ -363,8 +383,11 @@ struct DisplayTokenCommandTests {
         #expect(
             try uri.totpGenerator!.code(at: Self.time) == oathtool(["--totp", "--now=@\(Self.time)", Self.sha1Seed]))
         let entra = try String(contentsOfFile: directory.path("out/exports/entra-oath-tokens.csv"), encoding: .utf8)
-        #expect(entra.contains("bruno.keller@example.org,FT0001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,Feitian,c200"), "\(entra)")
-        let privacyIDEA = try String(contentsOfFile: directory.path("out/exports/privacyidea-tokens.csv"), encoding: .utf8)
+        #expect(
+            entra.contains("bruno.keller@example.org,FT0001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,Feitian,c200"),
+            "\(entra)")
+        let privacyIDEA = try String(
+            contentsOfFile: directory.path("out/exports/privacyidea-tokens.csv"), encoding: .utf8)
         #expect(privacyIDEA.contains("FT0001"), "\(privacyIDEA)")
 
         let again = try issue(Self.roster)
@@ -394,7 +417,9 @@ struct DisplayTokenCommandTests {
         #expect(try tokenforge(["tokens", "import", file]).status == 0)
         #expect(try issue(Self.roster).status == 0)
 
-        let reissue = try tokenforge(["reissue", "bkeller", "--issuer", "ACME", "--out", directory.path("out"), "--plaintext"])
+        let reissue = try tokenforge([
+            "reissue", "bkeller", "--issuer", "ACME", "--out", directory.path("out"), "--plaintext",
+        ])
         #expect(reissue.status == 78, "\(reissue.stderr)")
         #expect(reissue.stderr.contains("--new-token"), "\(reissue.stderr)")
 
