@@ -471,6 +471,22 @@ struct DisplayTokenCommandTests {
         #expect(try !server.validate("bkeller", try oathtool(["--totp", Self.sha1Seed])))
     }
 
+    @Test func reissuingWithANewTokenRetiresTheDisplayToken() throws {
+        let file = try vendorFile("vendor.pskc", .init(tokens: [.init(serial: "FT0001", secret: Self.sha1Seed)]))
+        #expect(try tokenforge(["tokens", "import", file]).status == 0)
+        #expect(try issue(Self.roster).status == 0)
+        // No token is connected: the new one is not found in time and bkeller is left pending (82).
+        let reissue = try tokenforge([
+            "reissue", "bkeller", "--issuer", "ACME", "--out", directory.path("out"), "--plaintext", "--new-token",
+            "--token-wait", "1",
+        ])
+        #expect(reissue.status == 82, "\(reissue.stderr)")
+        let token = try #require(try list().first)
+        #expect(token.status == "retired" && token.user == "bkeller")
+        let user = try #require(try tokenforge(["users", "--json"]).json([UserJSON].self).first { $0.username == "bkeller" })
+        #expect(user.state == "pending" && user.token == nil)
+    }
+
     @Test func anHOTPDisplayTokenIsNotGivenToAUser() throws {
         let file = try vendorFile(
             "vendor.pskc", .init(tokens: [.init(serial: "FT0001", secret: Self.sha1Seed, type: "hotp", counter: 0)]))
