@@ -23,6 +23,8 @@ public enum DisplayTokenError: Error, Equatable, Sendable, CustomStringConvertib
     case notAssignable(serial: String, user: String, reason: String)
     /// A display token's seed cannot be changed: the user needs another token.
     case fixedSeed(serial: String, user: String)
+    /// The user was already issued another seed: a display token goes only to a user not issued yet.
+    case userAlreadyIssued(serial: String, user: String)
 
     public var description: String {
         switch self {
@@ -53,6 +55,8 @@ public enum DisplayTokenError: Error, Equatable, Sendable, CustomStringConvertib
             "\(user): display token \(serial) is retired (its seed was destroyed when its user was revoked or given another token): choose another token"
         case .notInInventory(let serial, let user): "\(user): token \(serial) is not in the display-token inventory"
         case .notAssignable(let serial, let user, let reason): "\(user): display token \(serial) \(reason)"
+        case .userAlreadyIssued(let serial, let user):
+            "\(user) is already issued: display token \(serial) is given only to a user not issued yet (its seed cannot replace theirs through the roster)"
         case .fixedSeed(let serial, let user):
             "\(user) has display token \(serial), whose seed cannot be changed: reissue with --new-token to give them another token (the display token is retired)"
         }

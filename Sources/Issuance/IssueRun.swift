@@ -216,6 +216,9 @@ public final class IssueRun {
             if let problem = Register.assignmentProblem(token, to: entry.username) {
                 throw IssueError.displayToken(problem)
             }
+            if states[entry.username]?.isIssued == true, token.status == .free {
+                throw IssueError.displayToken(.userAlreadyIssued(serial: serial, user: entry.username))
+            }
         }
         let changes = try register.changes(in: roster)
         if !changes.isEmpty, !update { throw IssueError.changed(changes) }

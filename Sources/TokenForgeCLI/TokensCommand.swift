@@ -285,7 +285,8 @@ extension CLIFailure {
                 default: .badInput
                 }
             case .noTokens, .unsupported, .missingSerial, .invalidSerial, .duplicateSerial: .badInput
-            case .alreadyImported, .serialInUse, .assigned, .retired, .notInInventory, .notAssignable, .fixedSeed:
+            case .alreadyImported, .serialInUse, .assigned, .retired, .notInInventory, .notAssignable, .fixedSeed,
+                .userAlreadyIssued:
                 .refused
             }
         self.init(status: status, message: "\(error)")

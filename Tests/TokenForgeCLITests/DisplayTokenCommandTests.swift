@@ -487,6 +487,17 @@ struct DisplayTokenCommandTests {
         #expect(user.state == "pending" && user.token == nil)
     }
 
+    @Test func aUserAlreadyIssuedIsNotMovedOntoADisplayTokenByTheRoster() throws {
+        #expect(try issue(Self.roster.replacingOccurrences(of: "token,,FT0001", with: "app,,")).status == 0)
+        let file = try vendorFile("vendor.pskc", .init(tokens: [.init(serial: "FT0001", secret: Self.sha1Seed)]))
+        #expect(try tokenforge(["tokens", "import", file]).status == 0)
+        let moved = Self.roster.replacingOccurrences(of: "zmuller,Zoë Müller,zoe.muller@example.org,de,app,,", with: "")
+        let result = try issue(moved, name: "moved.csv")
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains("bkeller is already issued"), "\(result.stderr)")
+        #expect(try list().first?.status == "free")
+    }
+
     @Test func anHOTPDisplayTokenIsNotGivenToAUser() throws {
         let file = try vendorFile(
             "vendor.pskc", .init(tokens: [.init(serial: "FT0001", secret: Self.sha1Seed, type: "hotp", counter: 0)]))
