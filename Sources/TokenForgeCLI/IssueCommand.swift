@@ -18,7 +18,9 @@ struct IssueCommand: ParsableCommand {
             App users get a seed (per their app profile), a QR code (OUT/qr/USER.png and .svg) and an \
             activation letter in their language (OUT/letters/USER.LANG.html). Token users get their seed \
             programmed into a token and verified: the one with the roster's serial, else the next unused \
-            one inserted, and a handover sheet (OUT/sheets/USER.sheet.LANG.html). Each new token gets its \
+            one inserted, and a handover sheet (OUT/sheets/USER.sheet.LANG.html); a token_serial that names a \
+            display token of the inventory (tokens import) gives the user that token and its seed, programming \
+            nothing. Each new token gets its \
             own PIN (--token-pin): generated, kept sealed in the register and written on a PIN slip \
             (OUT/pins/USER.LANG.txt) to reach the user apart from the token, or chosen by the user at \
             handover. A token not inserted within --token-wait is skipped: its user stays pending for the \
