@@ -95,7 +95,8 @@ extension Register {
         }
     }
 
-    private func seal(_ seed: NewSeed) throws -> [UInt8] {
+    /// The seed sealed with the register key for its user (AES-256-GCM, bound to "seed:USER").
+    func seal(_ seed: NewSeed) throws -> [UInt8] {
         let key = try requireKey()
         return try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) }
     }

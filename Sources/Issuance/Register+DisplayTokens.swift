@@ -263,7 +263,7 @@ extension Register {
             let seed = NewSeed(
                 username: username, secret: Secret(bytes: bytes), algorithm: token.algorithm, digits: token.digits,
                 period: period)
-            let sealed = try key.seal(bytes, context: "seed:" + username)
+            let sealed = try seal(seed)
             try record.updateChanges(db) {
                 $0.store(seed, sealed: sealed)
                 $0.state = .programmed
