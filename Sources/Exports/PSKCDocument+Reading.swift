@@ -46,9 +46,9 @@ extension PSKCDocument {
         let mac = try Self.macKey(of: root, encryptionKey: encryptionKey)
         let values = ValueReader(encryptionKey: encryptionKey, mac: mac)
         var keys: [PSKCKey] = []
-        for package in root.children("KeyPackage", in: PSKCURI.pskc) {
+        for (index, package) in root.children("KeyPackage", in: PSKCURI.pskc).enumerated() {
             guard let key = package.child("Key", in: PSKCURI.pskc) else { continue }
-            keys.append(try values.key(key, in: package))
+            keys.append(try values.key(key, in: package, position: index + 1))
         }
         return keys
     }
@@ -159,9 +159,12 @@ private struct ValueReader {
 
     private static let pskc = PSKCURI.pskc
 
-    func key(_ key: XMLTreeElement, in package: XMLTreeElement) throws(PSKCReadError) -> PSKCKey {
-        guard let id = key.attributes["Id"] else { throw .missingElement("KeyPackage/Key/@Id", keyID: nil) }
+    /// The key of the `position`th KeyPackage. A key without an Id (RFC 6030 requires one; some
+    /// writers, python-pskc among them, leave it out) is named by its serial, else its position.
+    func key(_ key: XMLTreeElement, in package: XMLTreeElement, position: Int) throws(PSKCReadError) -> PSKCKey {
         let deviceInfo = package.child("DeviceInfo", in: Self.pskc)
+        let serial = deviceInfo?.child("SerialNo", in: Self.pskc)?.text
+        let id = key.attributes["Id"] ?? serial.map { "serial \($0)" } ?? "KeyPackage \(position)"
         let parameters = key.child("AlgorithmParameters", in: Self.pskc)
         var digits: Int?
         if let length = parameters?.child("ResponseFormat", in: Self.pskc)?.attributes["Length"] {
@@ -189,7 +192,7 @@ private struct ValueReader {
         return PSKCKey(
             id: id,
             algorithmURI: key.attributes["Algorithm"],
-            serial: deviceInfo?.child("SerialNo", in: Self.pskc)?.text,
+            serial: serial,
             manufacturer: deviceInfo?.child("Manufacturer", in: Self.pskc)?.text,
             model: deviceInfo?.child("Model", in: Self.pskc)?.text,
             issuer: key.child("Issuer", in: Self.pskc)?.text,

@@ -3,7 +3,7 @@ import OTPCore
 /// One key read back from a PSKC file, its secret decrypted and MAC-checked. Fields the file does
 /// not carry are nil. `description` redacts the secret.
 public struct PSKCKey: Sendable, CustomStringConvertible {
-    /// Key Id.
+    /// Key Id; for a key without one, "serial SERIAL" or "KeyPackage N".
     public let id: String
     /// Key Algorithm, e.g. `urn:ietf:params:xml:ns:keyprov:pskc:hotp`.
     public let algorithmURI: String?

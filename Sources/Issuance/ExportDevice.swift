@@ -12,6 +12,12 @@ struct ExportDevice: Equatable {
         "YubiKey": "Yubico",
     ]
 
+    /// The vendor's maker and model from the PSKC file, else "display token".
+    init(displayToken token: DisplayToken) {
+        manufacturer = token.manufacturer ?? "unknown maker"
+        model = token.model ?? "display token"
+    }
+
     init(of user: RegisteredUser) {
         switch user.entry.method {
         case .token:

@@ -115,10 +115,16 @@ public struct ExportRun {
         if options.formats.contains(.pskc), options.exportPassphrase == nil, !plaintextAllowed {
             throw RunError.noExportPassphrase
         }
+        var displayTokens: [String: DisplayToken] = [:]
+        for token in try register.displayTokens() {
+            if case .assigned(let holder, _) = token.status { displayTokens[holder] = token }
+        }
         var seeds: [String: ExportRecord] = [:]
         func record(_ user: RegisteredUser) throws -> ExportRecord {
             if let known = seeds[user.entry.username] { return known }
-            let device = ExportDevice(of: user)
+            let device =
+                displayTokens[user.entry.username].flatMap { $0.serial == user.tokenSerial ? $0 : nil }
+                .map(ExportDevice.init(displayToken:)) ?? ExportDevice(of: user)
             let made = try ExportRecord(
                 username: user.entry.username, serial: Self.serial(of: user), secret: try register.seed(of: user),
                 algorithm: user.algorithm, digits: user.digits, kind: .totp(period: user.period),

@@ -91,6 +91,8 @@ public final class IssueRun {
         case tokenNotFound(username: String, DiscoveryError)
         case appIncompatible(username: String, AppCompatibilityError)
         case noExportPassphrase
+        /// A display token of the inventory cannot be given to the user who names it.
+        case displayToken(DisplayTokenError)
 
         public var description: String {
             switch self {
@@ -111,6 +113,7 @@ public final class IssueRun {
             case .appIncompatible(let username, let error): "\(username): \(error)"
             case .noExportPassphrase:
                 "the PSKC export is encrypted: give an export passphrase, or choose plaintext explicitly"
+            case .displayToken(let error): "\(error)"
             }
         }
     }
@@ -130,6 +133,10 @@ public final class IssueRun {
     @discardableResult
     public func reissue(_ username: String, reason: String?, forgetToken: Bool = false) throws -> Summary {
         let user = try register.user(username)
+        if !forgetToken, let serial = user.tokenSerial, let token = try register.displayToken(serial) {
+            if case .retired = token.status { throw IssueError.displayToken(.retired(serial: serial, user: username)) }
+            throw IssueError.displayToken(.fixedSeed(serial: serial, user: username))
+        }
         let parameters = parameters(for: user.entry)
         _ = try register.reissue(
             Register.NewSeed(
@@ -153,9 +160,17 @@ public final class IssueRun {
 
     /// What a run would do, writing nothing.
     public static func plan(_ roster: [RosterEntry], register: Register?) throws -> [PlannedStep] {
-        try roster.map { entry in
+        let inventory = Dictionary(try register?.displayTokens().map { ($0.serial, $0) } ?? []) { first, _ in first }
+        return try roster.map { entry in
             let state = try register.flatMap {
                 try $0.contains(entry.username) ? try $0.user(entry.username).state : nil
+            }
+            if entry.method == .token, [nil, .pending, .seeded].contains(state), let serial = entry.tokenSerial,
+                let token = inventory[serial]
+            {
+                return PlannedStep(
+                    username: entry.username,
+                    action: "display token \(serial) (\(token.modelName)) given, its seed from the inventory: nothing programmed")
             }
             let action: String =
                 switch (state, entry.method) {
@@ -189,6 +204,17 @@ public final class IssueRun {
         for entry in roster {
             if let serial = entry.tokenSerial, let holder = holders[serial], holder != entry.username {
                 throw IssueError.tokenTaken(username: entry.username, serial: serial, holder: holder)
+            }
+        }
+        let inventory = Dictionary(try register.displayTokens().map { ($0.serial, $0) }) { first, _ in first }
+        let states = Dictionary(known.map { ($0.entry.username, $0.state) }) { first, _ in first }
+        for entry in roster where entry.method == .token && states[entry.username] != .revoked {
+            guard let serial = entry.tokenSerial, let token = inventory[serial] else { continue }
+            if let problem = Register.assignmentProblem(token, to: entry.username) {
+                throw IssueError.displayToken(problem)
+            }
+            if states[entry.username]?.isIssued == true, token.status == .free {
+                throw IssueError.displayToken(.userAlreadyIssued(serial: serial, user: entry.username))
             }
         }
         let changes = try register.changes(in: roster)
@@ -247,7 +273,14 @@ public final class IssueRun {
     private func issue(_ batch: [RosterEntry], report: (String, String) -> Void) throws {
         try register.add(batch)
         let registered = try register.users(named: batch.map(\.username))
-        let pending = batch.filter { registered[$0.username]?.state == .pending }
+        let inventory = Set(try register.displayTokens().map(\.serial))
+        func displayToken(_ user: RegisteredUser) -> String? {
+            guard user.entry.method == .token, let serial = user.tokenSerial, inventory.contains(serial) else { return nil }
+            return serial
+        }
+        let pending = batch.filter { entry in
+            registered[entry.username].map { $0.state == .pending && displayToken($0) == nil } ?? false
+        }
         if !pending.isEmpty {
             try commit {
                 try register.seed(
@@ -272,13 +305,18 @@ public final class IssueRun {
         for user in users {
             let outcome: String
             switch (user.state, user.entry.method) {
-            case (.seeded, .app): outcome = "letter written"
-            case (.seeded, .token):
-                if let serial = try programToken(for: user) {
+            case (.pending, .token), (.seeded, .token):
+                if let serial = displayToken(user) {
+                    try commit { try register.assignDisplayToken(serial, to: user.entry.username) }
+                    outcome = "display token \(serial) given (nothing programmed)"
+                } else if user.state == .pending {
+                    outcome = "already issued"
+                } else if let serial = try programToken(for: user) {
                     outcome = "token \(serial) programmed and verified"
                 } else {
                     outcome = "token not found: left pending"
                 }
+            case (.seeded, .app): outcome = "letter written"
             case (.revoked, _): outcome = "revoked: skipped"
             default: outcome = "already issued"
             }

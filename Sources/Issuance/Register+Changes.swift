@@ -95,7 +95,8 @@ extension Register {
         }
     }
 
-    private func seal(_ seed: NewSeed) throws -> [UInt8] {
+    /// The seed sealed with the register key for its user (AES-256-GCM, bound to "seed:USER").
+    func seal(_ seed: NewSeed) throws -> [UInt8] {
         let key = try requireKey()
         return try seed.secret.withUnsafeBytes { try key.seal(Array($0), context: "seed:" + seed.username) }
     }
@@ -136,6 +137,7 @@ extension Register {
                 throw RegisterError.unknownUser(seed.username)
             }
             let was = record.state
+            if forgetToken { try retireDisplayToken(db, heldBy: seed.username, at: time, reason: reason) }
             try record.updateChanges(db) {
                 $0.store(seed, sealed: sealed)
                 $0.enabled = true
@@ -147,6 +149,7 @@ extension Register {
                 $0.issuedAt = nil
                 $0.generation += 1
                 if forgetToken {
+                    $0.tokenModel = nil
                     $0.tokenSerial = nil
                     $0.slot = nil
                     $0.slotLabel = nil
@@ -273,15 +276,29 @@ extension Register {
         }
     }
 
-    /// Revokes a user and destroys their sealed seed; returns false when they already were.
+    /// Revokes a user and destroys their sealed seed; a display token they hold is retired in the
+    /// same transaction (its seed destroyed too). Returns false when they already were revoked.
     @discardableResult
     public func revoke(_ username: String, reason: String? = nil) throws -> Bool {
-        try update(username, action: "revoked", reason: reason) {
-            guard $0.state != .revoked || $0.sealedSeed != nil else { return false }
-            $0.state = .revoked
-            $0.sealedSeed = nil
-            $0.enabled = false
-            return true
+        _ = try requireKey()
+        let time = now()
+        return try write { db in
+            guard var record = try UserRecord.fetchOne(db, key: username) else {
+                throw RegisterError.unknownUser(username)
+            }
+            var changed = false
+            if record.state != .revoked || record.sealedSeed != nil {
+                try record.updateChanges(db) {
+                    $0.state = .revoked
+                    $0.sealedSeed = nil
+                    $0.enabled = false
+                    $0.updatedAt = time
+                }
+                try audit(db, "revoked", user: username, reason: reason, at: time)
+                changed = true
+            }
+            try retireDisplayToken(db, heldBy: username, at: time, reason: reason)
+            return changed
         }
     }
 

@@ -321,6 +321,7 @@ public final class Register {
                     ALTER TABLE users ADD COLUMN server_pushed_at INTEGER;
                     """)
         }
+        migrator.registerMigration("v5: display tokens", migrate: DisplayTokenRecord.createTable)
         migrator.registerMigration("v6: export history") { db in try registerExportHistory(db) }
         try migrator.migrate(database)
     }

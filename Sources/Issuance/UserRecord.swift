@@ -109,7 +109,7 @@ struct UserRecord: FetchableRecord, PersistableRecord {
     }
 
     init(row: Row) throws {
-        var stored = StoredRow(row: row, user: nil)
+        var stored = StoredRow<Columns>(row: row, user: nil)
         username = try stored.text(.username)
         stored.user = username
         displayName = try stored.text(.displayName)
@@ -201,17 +201,19 @@ struct StoredValueError: Error {
     let damage: RegisterError.Damage
 }
 
-/// Reads the columns of one row, each checked for its storage class and range.
-private struct StoredRow {
+/// Reads the columns of one row, each checked for its storage class and range. `user` names
+/// the row in errors; `table` prefixes the column's name in them (none for `users`).
+struct StoredRow<Column: RawRepresentable<String>> {
     let row: Row
     var user: String?
+    var table: String? = nil
 
-    func text(_ column: UserRecord.Columns) throws(StoredValueError) -> String {
+    func text(_ column: Column) throws(StoredValueError) -> String {
         guard let text = try optionalText(column) else { throw error(column, .missing) }
         return text
     }
 
-    func optionalText(_ column: UserRecord.Columns) throws(StoredValueError) -> String? {
+    func optionalText(_ column: Column) throws(StoredValueError) -> String? {
         switch value(column).storage {
         case .null: return nil
         case .string(let text): return text
@@ -219,26 +221,26 @@ private struct StoredRow {
         }
     }
 
-    func named<Value: RawRepresentable<String>>(_ column: UserRecord.Columns) throws(StoredValueError) -> Value {
+    func named<Value: RawRepresentable<String>>(_ column: Column) throws(StoredValueError) -> Value {
         guard let value: Value = try optionalNamed(column) else { throw error(column, .missing) }
         return value
     }
 
     func optionalNamed<Value: RawRepresentable<String>>(
-        _ column: UserRecord.Columns
+        _ column: Column
     ) throws(StoredValueError) -> Value? {
         guard let text = try optionalText(column) else { return nil }
         guard let value = Value(rawValue: text) else { throw error(column, .unknownValue) }
         return value
     }
 
-    func integer(_ column: UserRecord.Columns, in range: ClosedRange<Int64>) throws(StoredValueError) -> Int64 {
+    func integer(_ column: Column, in range: ClosedRange<Int64>) throws(StoredValueError) -> Int64 {
         guard let integer = try optionalInteger(column, in: range) else { throw error(column, .missing) }
         return integer
     }
 
     func optionalInteger(
-        _ column: UserRecord.Columns, in range: ClosedRange<Int64>
+        _ column: Column, in range: ClosedRange<Int64>
     ) throws(StoredValueError) -> Int64? {
         switch value(column).storage {
         case .null: return nil
@@ -250,7 +252,7 @@ private struct StoredRow {
         }
     }
 
-    func optionalBlob(_ column: UserRecord.Columns) throws(StoredValueError) -> [UInt8]? {
+    func optionalBlob(_ column: Column) throws(StoredValueError) -> [UInt8]? {
         switch value(column).storage {
         case .null: return nil
         case .blob(let data): return Array(data)
@@ -258,12 +260,12 @@ private struct StoredRow {
         }
     }
 
-    private func value(_ column: UserRecord.Columns) -> DatabaseValue {
+    private func value(_ column: Column) -> DatabaseValue {
         row.hasColumn(column.rawValue) ? row[column.rawValue] : .null
     }
 
-    private func error(_ column: UserRecord.Columns, _ damage: RegisterError.Damage) -> StoredValueError {
-        StoredValueError(user: user, column: column.rawValue, damage: damage)
+    private func error(_ column: Column, _ damage: RegisterError.Damage) -> StoredValueError {
+        StoredValueError(user: user, column: table.map { "\($0).\(column.rawValue)" } ?? column.rawValue, damage: damage)
     }
 }
 

@@ -4,7 +4,9 @@ import TokenModel
 
 /// Revoking a user: the register entry revoked and the sealed seed destroyed first, then their
 /// token slot erased when the token is connected and the slot still holds what the register
-/// recorded there (serial, slot and name). A slot that holds anything else is left alone.
+/// recorded there (serial, slot and name). A slot that holds anything else is left alone. A
+/// display token, which cannot be erased, is retired with the user: its seed is destroyed in the
+/// inventory too, so a lost or returned token never opens anyone's account again.
 public enum UserRevocation {
     /// What happened to the user's token slot.
     public enum TokenOutcome: Equatable, Sendable {
@@ -19,6 +21,8 @@ public enum UserRevocation {
         case unrecorded(serial: String, slot: Int)
         /// The token is not connected: its slot is still to be erased (revoke again when it is).
         case notConnected(serial: String, slot: Int)
+        /// A display token: retired with its seed destroyed, never given to anyone again.
+        case retired(serial: String)
     }
 
     public struct Outcome: Equatable, Sendable {
@@ -34,7 +38,9 @@ public enum UserRevocation {
         reason: String?, pin: (String) throws -> PIN
     ) throws -> Outcome {
         let user = try register.user(username)
+        let displayToken = try register.displayToken(heldBy: username)
         let revoked = try register.revoke(username, reason: reason)
+        if let displayToken { return Outcome(revoked: revoked, token: .retired(serial: displayToken.serial)) }
         guard let serial = user.tokenSerial, let slot = user.slot else { return Outcome(revoked: revoked, token: .noToken) }
         guard let token = (try? discovery.supportedTokens())?.first(where: { $0.serial == serial }) else {
             return Outcome(revoked: revoked, token: .notConnected(serial: serial, slot: slot))

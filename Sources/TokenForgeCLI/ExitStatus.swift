@@ -19,6 +19,7 @@ enum ExitStatus: Int32, CaseIterable {
     case notPrintable = 83
     case serverNotVerified = 84
     case exportRefused = 85
+    case pskcRejected = 86
 
     var meaning: String {
         switch self {
@@ -47,6 +48,8 @@ enum ExitStatus: Int32, CaseIterable {
             "the server's TLS certificate cannot be verified: not signed by a trusted CA (a private one: --ca-file) or not for its host"
         case .exportRefused:
             "an export format cannot take some users (named, with why: Entra ID takes TOTP, SHA-1/SHA-256, 30/60 s, 6 digits only): nothing was written"
+        case .pskcRejected:
+            "a PSKC file's key or password is wrong, or a MAC does not match (the file was altered): nothing imported"
         }
     }
 

@@ -18,7 +18,9 @@ struct IssueCommand: ParsableCommand {
             App users get a seed (per their app profile), a QR code (OUT/qr/USER.png and .svg) and an \
             activation letter in their language (OUT/letters/USER.LANG.html). Token users get their seed \
             programmed into a token and verified: the one with the roster's serial, else the next unused \
-            one inserted, and a handover sheet (OUT/sheets/USER.sheet.LANG.html). Each new token gets its \
+            one inserted, and a handover sheet (OUT/sheets/USER.sheet.LANG.html); a token_serial that names a \
+            display token of the inventory (tokens import) gives the user that token and its seed, programming \
+            nothing. Each new token gets its \
             own PIN (--token-pin): generated, kept sealed in the register and written on a PIN slip \
             (OUT/pins/USER.LANG.txt) to reach the user apart from the token, or chosen by the user at \
             handover. A token not inserted within --token-wait is skipped: its user stays pending for the \
@@ -90,12 +92,13 @@ struct IssueCommand: ParsableCommand {
         let pushing = try push.map { _ in
             (try PrivacyIDEAOptions.settings(register), try PrivacyIDEAOptions.password(file: pushPasswordFile))
         }
+        let displayTokens = Set(try withRegister { try register.displayTokens() }.map(\.serial))
         let run = try issuance.makeRun(
             register: register, issuer: issuer, out: out, renderer: renderer,
-            tokenUsers: entries.contains { $0.method == .token }, device: device, pin: pin, resume: resume,
-            update: update)
+            tokenUsers: entries.contains { $0.method == .token && !displayTokens.contains($0.tokenSerial ?? "") },
+            device: device, pin: pin, resume: resume, update: update)
         let summary = try issuance.running { try run.run(entries) }
-        try printLetters(entries, register: register, renderer: renderer, summary: summary)
+        try printLetters(entries, register: register, renderer: renderer, summary: summary, displayTokens: displayTokens)
         if let (settings, password) = pushing {
             PrivacyIDEAOptions.print(
                 try PrivacyIDEAOptions.push(register, settings: settings, password: password, dryRun: false),
@@ -105,13 +108,15 @@ struct IssueCommand: ParsableCommand {
     }
 
     /// Writes the token users' handover sheets (OUT/sheets/) and, with --pdf, every page of the run.
-    /// A sheet says the PIN comes separately when TokenForge generated it, and that the user sets it
-    /// when they chose it at handover.
+    /// A sheet says the PIN comes separately when TokenForge generated it, that the user sets it
+    /// when they chose it at handover, and that a display token has none.
     private func printLetters(
-        _ entries: [RosterEntry], register: Register, renderer: LetterRenderer, summary: IssueRun.Summary
+        _ entries: [RosterEntry], register: Register, renderer: LetterRenderer, summary: IssueRun.Summary,
+        displayTokens: Set<String>
     ) throws {
         let print = LetterPrint(register: register, renderer: renderer, issuer: issuer) { user in
-            summary.pinSlips[user.entry.username].map { $0 == nil ? .setAtHandover : .deliveredSeparately }
+            if let serial = user.tokenSerial, displayTokens.contains(serial) { return .none }
+            return summary.pinSlips[user.entry.username].map { $0 == nil ? .setAtHandover : .deliveredSeparately }
                 ?? .deliveredSeparately
         }
         let users = try withRegister { try register.users(named: entries.map(\.username)) }
@@ -212,6 +217,7 @@ struct IssuanceOptions: ParsableArguments {
                 throw CLIFailure(status: CLIFailure(discoveryError).status, message: "\(error)")
             case .appIncompatible, .caseCollision, .changed, .tokenTaken: throw CLIFailure.badInput("\(error)")
             case .noExportPassphrase: throw CLIFailure.usage("\(error)")
+            case .displayToken(let displayTokenError): throw CLIFailure(displayTokenError)
             }
         } catch let error as ExportRun.RunError {
             throw CLIFailure(error)

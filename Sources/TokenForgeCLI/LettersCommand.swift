@@ -26,7 +26,8 @@ struct LettersCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write each letter as HTML into DIR.", valueName: "DIR")) var html: String?
     @Option(help: ArgumentHelp("The roster, for the recipients' addresses.", valueName: "FILE")) var roster: String?
     @OptionGroup var letters: LetterOptions
-    @Option(help: "How token users get their PIN, as their handover sheets say: set-at-handover, separate or none.")
+    @Option(
+        help: "How token users get their PIN, as their handover sheets say: set-at-handover, separate or none (display tokens: none).")
     var pinDelivery: HandoverSheet.PINDelivery = .deliveredSeparately
     @OptionGroup var admin: AdminOptions
 
@@ -58,7 +59,10 @@ struct LettersCommand: ParsableCommand {
         let renderer = try letters.renderer(
             languages: Set(chosen.filter { $0.entry.method == .app }.map(\.entry.language)), addresses: addresses)
         let delivery = pinDelivery
-        let print = LetterPrint(register: register, renderer: renderer, issuer: issuer, pinDelivery: { _ in delivery })
+        let displayTokens = Set(try withRegister { try register.displayTokens() }.map(\.serial))
+        let print = LetterPrint(register: register, renderer: renderer, issuer: issuer) { user in
+            user.tokenSerial.map(displayTokens.contains) == true ? .none : delivery
+        }
         if let pdf {
             try writePDF(print, users: chosen, to: pdf)
             Swift.print("wrote \(pdf) (\(chosen.count) page\(chosen.count == 1 ? "" : "s"))")

@@ -22,6 +22,7 @@ public struct TokenForge: ParsableCommand {
             ResetCommand.self, QRCommand.self, ImportCommand.self, ExportMigrationCommand.self, IssueCommand.self, ExportCommand.self,
             UsersCommand.self, EnableCommand.self, DisableCommand.self, RevokeCommand.self, ActivateCommand.self,
             ReissueCommand.self, UnlockCommand.self, LogCommand.self, AdminsCommand.self, PushCommand.self, DemoCommand.self, LettersCommand.self,
+            TokensCommand.self,
         ]
     )
 

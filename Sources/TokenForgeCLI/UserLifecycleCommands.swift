@@ -107,6 +107,8 @@ struct RevokeCommand: ParsableCommand {
             print(
                 "\(username): token \(serial) is not connected: run tokenforge revoke \(username) again with it connected to erase slot \(slot)"
             )
+        case .retired(let serial):
+            print("\(username): display token \(serial) retired: its seed is destroyed and it is never given again")
         }
         print("\(username): \(outcome.revoked ? "revoked; the seed is destroyed" : "already revoked")")
     }
