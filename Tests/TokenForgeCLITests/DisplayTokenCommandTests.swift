@@ -374,20 +374,21 @@ struct DisplayTokenCommandTests {
         #expect(sheet.contains("Dieser Token hat keine PIN"), "a display token has no PIN")
 
         // The exports carry the vendor's seed: python-pskc reads it back from the encrypted PSKC export.
-        let exported = try VendorPSKC.read(directory.path("out/exports/seeds.pskc"), password: "export passphrase")
+        let exports = try ExportDirectories.latest(directory.path("out/exports"))
+        let exported = try VendorPSKC.read(exports + "/seeds.pskc", password: "export passphrase")
         #expect(exported["FT0001"] == Self.sha1Seed)
         #expect(exported.count == 2)
-        let uris = try String(contentsOfFile: directory.path("out/exports/otpauth-uris.txt"), encoding: .utf8)
+        let uris = try String(contentsOfFile: exports + "/otpauth-uris.txt", encoding: .utf8)
             .split(separator: "\n").map { try OTPAuthURI(parsing: String($0)) }
         let uri = try #require(uris.first { $0.account == "bruno.keller@example.org" })
         #expect(
             try uri.totpGenerator!.code(at: Self.time) == oathtool(["--totp", "--now=@\(Self.time)", Self.sha1Seed]))
-        let entra = try String(contentsOfFile: directory.path("out/exports/entra-oath-tokens.csv"), encoding: .utf8)
+        let entra = try String(contentsOfFile: exports + "/entra-oath-tokens.csv", encoding: .utf8)
         #expect(
             entra.contains("bruno.keller@example.org,FT0001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,Feitian,c200"),
             "\(entra)")
         let privacyIDEA = try String(
-            contentsOfFile: directory.path("out/exports/privacyidea-tokens.csv"), encoding: .utf8)
+            contentsOfFile: exports + "/privacyidea-tokens.csv", encoding: .utf8)
         #expect(privacyIDEA.contains("FT0001"), "\(privacyIDEA)")
 
         let again = try issue(Self.roster)
