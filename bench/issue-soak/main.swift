@@ -11,8 +11,8 @@ import TestSupport
 // (`tokenforge-fault-injection`), and runs `issue --resume` until one run finishes. Then it
 // checks every output against the register and the tokens, and counts what is wrong.
 //
-//     swift build -c release --product issue-soak --product tokenforge --product tokenforge-emulator \
-//         --product hidapi-standin --product tokenforge-fault-injection
+//     for product in tokenforge tokenforge-emulator hidapi-standin tokenforge-fault-injection issue-soak; do
+//         swift build -c release --product $product; done
 //     .build/release/issue-soak CYCLES SEED
 //
 // SEED fixes the rosters, PIN policies, kill modes, delays and step numbers; where a delay lands
