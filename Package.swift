@@ -154,6 +154,11 @@ let package = Package(
             path: "bench/soak"
         ),
         .executableTarget(
+            name: "issue-soak",
+            dependencies: ["Issuance", "Exports", "Activation", "OTPCore", "TestSupport"],
+            path: "bench/issue-soak"
+        ),
+        .executableTarget(
             name: "qr-bench",
             dependencies: ["Activation", "OTPCore"],
             path: "bench/qr-bench"

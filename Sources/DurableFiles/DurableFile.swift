@@ -85,6 +85,18 @@ public enum DurableFile {
         return true
     }
 
+    /// Gives the directory `from`, filled and synced, its final name `to` in one step, then syncs
+    /// the parent: readers see nothing at `to` or the whole directory. Anything already at `to`
+    /// (even an empty directory, which rename(2) would replace) is left and `.exists` thrown.
+    public static func moveDirectoryIntoPlace(_ from: FilePath, to: FilePath) throws(DurableFileError) {
+        try syncDirectory(from)
+        do { try Syscalls.renameNoReplace(from, to) } catch {
+            throw DurableFileError(path: to, reason: error == .fileExists ? .exists : .system(operation: "rename", error))
+        }
+        let parent = to.removingLastComponent()
+        try syncDirectory(parent.isEmpty ? FilePath(".") : parent)
+    }
+
     static func syncDirectory(_ directory: FilePath) throws(DurableFileError) {
         try withDirectory(directory) { descriptor throws(DurableFileError) in
             try step(directory, "fsync") { () throws(Errno) in try Syscalls.fsync(descriptor) }

@@ -24,6 +24,13 @@ enum Syscalls {
         try retrying { from.withPlatformString { old in to.withPlatformString { Glibc.rename(old, $0) } } }
     }
 
+    /// Renames `from` to `to`; fails with EEXIST rather than replace anything at `to`.
+    static func renameNoReplace(_ from: FilePath, _ to: FilePath) throws(Errno) {
+        try retrying {
+            from.withPlatformString { old in to.withPlatformString { cfilesync_rename_noreplace(old, $0) } }
+        }
+    }
+
     /// A second name for `existing`; fails with EEXIST rather than replace `new`.
     static func link(_ existing: FilePath, _ new: FilePath) throws(Errno) {
         try retrying { existing.withPlatformString { old in new.withPlatformString { Glibc.link(old, $0) } } }

@@ -194,14 +194,15 @@ public struct ExportRun {
             }
             return outcome
         }
-        let (name, directory) = try makeRunDirectory()
+        let (name, directory, staging) = try makeRunDirectory()
         var plan = OutputPlan()
         let manifest = File(name: "manifest.json", bytes: try manifestBytes(name: name, outcomes: outcomes))
         do {
-            for file in files + [manifest] { try plan.addOutput(FilePath(directory + "/" + file.name)) }
+            for file in files + [manifest] { try plan.addOutput(FilePath(staging + "/" + file.name)) }
             for file in files + [manifest] {
-                try plan.write(file.bytes, to: FilePath(directory + "/" + file.name))
+                try plan.write(file.bytes, to: FilePath(staging + "/" + file.name))
             }
+            try DurableFile.moveDirectoryIntoPlace(FilePath(staging), to: FilePath(directory))
         } catch {
             throw RunError.cannotWrite("\(error)")
         }
@@ -272,28 +273,46 @@ public struct ExportRun {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
     }
 
-    /// Makes the run's directory (0700) as a new directory: the time's name, else with `-2`, `-3` …,
-    /// a name no directory there and no run in the register's history has yet.
-    private func makeRunDirectory() throws -> (name: String, path: String) {
+    /// Chooses the run's name (the time's, else with `-2`, `-3` …: a name no directory there and no
+    /// run in the register's history has yet) and makes its staging directory (0700),
+    /// `DIR/.NAME.partial`, where the files are written before the whole directory is renamed to
+    /// `DIR/NAME`: a run killed midway leaves no run directory, only a staging directory, which
+    /// the next run removes (the register's lock lets one run at a time, so none is in use).
+    private func makeRunDirectory() throws -> (name: String, path: String, staging: String) {
         let base = Self.runName(options.now())
         do {
             try DurableFile.createDirectories(FilePath(options.directory), permissions: [.ownerReadWriteExecute])
         } catch {
             throw RunError.cannotWrite("\(error)")
         }
+        try removeStagingDirectories()
         for attempt in 1...1000 {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"
             let path = options.directory + "/" + name
             if try register.hasExportRun(named: name) { continue }
+            if (try? FilePath(path).stat(followTargetSymlink: false)) != nil { continue }
+            let staging = options.directory + "/." + name + ".partial"
             do {
-                if try DurableFile.createNewDirectory(FilePath(path), permissions: [.ownerReadWriteExecute]) {
-                    return (name, path)
+                if try DurableFile.createNewDirectory(FilePath(staging), permissions: [.ownerReadWriteExecute]) {
+                    return (name, path, staging)
                 }
             } catch {
                 throw RunError.cannotWrite("\(error)")
             }
         }
         throw RunError.cannotWrite("\(options.directory)/\(base): a thousand runs in one second already")
+    }
+
+    /// Removes the staging directories (`.NAME.partial`) that runs killed before their end left.
+    private func removeStagingDirectories() throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: options.directory)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            let path = options.directory + "/" + name
+            guard (try? FilePath(path).stat(followTargetSymlink: false))?.type == .directory else { continue }
+            do { try FileManager.default.removeItem(atPath: path) } catch {
+                throw RunError.cannotWrite("cannot remove \(path), left by an export that did not finish: \(error)")
+            }
+        }
     }
 
     /// The run's manifest: its name, mode, and per format the files, users written and removals;

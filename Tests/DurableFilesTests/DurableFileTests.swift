@@ -61,6 +61,31 @@ struct DurableFileTests {
         #expect(try leftovers().isEmpty)
     }
 
+    @Test func movesAFilledDirectoryIntoPlaceButNeverOverAnythingAtItsName() throws {
+        let staging = directory.appending(".run.partial")
+        try FileManager.default.createDirectory(atPath: staging.string, withIntermediateDirectories: false)
+        try DurableFile.write([1], to: staging.appending("file"))
+        let run = directory.appending("run")
+        try DurableFile.moveDirectoryIntoPlace(staging, to: run)
+        #expect(try contents(run.appending("file")) == [1])
+        #expect(!FileManager.default.fileExists(atPath: staging.string))
+        // rename(2) would replace an empty directory: the move refuses it, and a file.
+        let other = directory.appending(".other.partial")
+        try FileManager.default.createDirectory(atPath: other.string, withIntermediateDirectories: false)
+        try DurableFile.write([2], to: other.appending("file"))
+        let empty = directory.appending("empty")
+        try FileManager.default.createDirectory(atPath: empty.string, withIntermediateDirectories: false)
+        #expect(throws: DurableFileError(path: empty, reason: .exists)) {
+            try DurableFile.moveDirectoryIntoPlace(other, to: empty)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.string).isEmpty)
+        #expect(throws: DurableFileError(path: run.appending("file"), reason: .exists)) {
+            try DurableFile.moveDirectoryIntoPlace(other, to: run.appending("file"))
+        }
+        #expect(try contents(run.appending("file")) == [1])
+        #expect(try contents(other.appending("file")) == [2])
+    }
+
     @Test func createsMissingDirectoriesWithTheModeAsked() throws {
         let path = directory.appending("a/b/letter.html")
         try DurableFile.write(Array("x".utf8), to: path, directoryPermissions: [.ownerReadWriteExecute])

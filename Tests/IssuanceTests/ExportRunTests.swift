@@ -93,6 +93,25 @@ struct ExportRunTests {
         #expect(history[1].formats[0].files == ["entra-oath-tokens.csv"])
     }
 
+    @Test func aRunKilledBeforeItsEndLeavesNoRunDirectoryAndTheNextRunRemovesWhatItLeft() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (register, _) = try issued([.uris])
+        let first = try ExportDirectories.latest(exports)
+        // What a run killed after writing one of its files leaves: its staging directory only.
+        let staging = exports + "/." + ExportRun.runName(Self.now) + "-2.partial"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
+        try Data("otpauth://totp/ACME:half".utf8).write(to: URL(fileURLWithPath: staging + "/otpauth-uris.txt"))
+        #expect(try ExportDirectories.all(exports).filter { !$0.hasSuffix(".partial") } == [first])
+
+        let outcome = try ExportRun(register: register, options: exportOptions([.uris])).run()
+        #expect(outcome.run == ExportRun.runName(Self.now) + "-2")
+        #expect(try ExportDirectories.all(exports) == [first, first + "-2"])
+        #expect(Set(try snapshot(first + "-2").keys) == ["otpauth-uris.txt", "manifest.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: exports).sorted() == [
+            ExportRun.runName(Self.now), ExportRun.runName(Self.now) + "-2",
+        ])
+    }
+
     @Test func aChangeOnlyRunAfterAReissueAndARevokeHoldsTheReissuedUserAndRemovesTheOldAndRevokedSerials() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (register, tokens) = try issued([.entra])
