@@ -72,10 +72,11 @@ public struct LetterRenderer: Sendable {
     /// The largest template file read: letters are a few KiB, with the QR code filled in later.
     public static let maximumTemplateBytes = 1 << 20
 
-    /// A template file's text: a regular file of UTF-8, at most `maximumTemplateBytes` read.
+    /// A template file's text: a regular file (or a link to one) of UTF-8, at most `maximumTemplateBytes` read.
     static func read(_ path: String) throws(LetterTemplateError) -> String {
-        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-        guard type == .typeRegular, let file = try? FileDescriptor.open(path, .readOnly) else { throw .unreadable(path) }
+        // A link to a template is followed; a FIFO or device is never opened (it could block).
+        guard (try? FilePath(path).stat())?.type == .regular, let file = try? FileDescriptor.open(path, .readOnly)
+        else { throw .unreadable(path) }
         defer { try? file.close() }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)

@@ -97,6 +97,17 @@ struct LetterTemplateTests {
         }
     }
 
+    @Test func aLinkToATemplateIsFollowedAndAFIFOIsRefusedUnopened() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let real = try write("real.mustache", "<p>{{greeting}}</p>{{{qrPNG}}}")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/letter.de.mustache", withDestinationPath: real)
+        _ = try LetterRenderer(overrides: directory, languages: [.de])
+        #expect(mkfifo(directory + "/letter.fr.mustache", 0o600) == 0)
+        #expect(throws: LetterTemplateError.unreadable(directory + "/letter.fr.mustache")) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
+    }
+
     @Test func aSyntaxErrorIsReadable() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try write("letter.de.mustache", "<p>{{greeting}}</p>\n{{#senderLines}}{{.}}\n{{{qrPNG}}}\n")
