@@ -157,10 +157,15 @@ public struct FuzzTarget: Sendable {
 }
 
 extension FuzzTarget {
-    static let templateDirectory: String = {
-        let path = NSTemporaryDirectory() + "/tokenforge-fuzz-templates-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+    /// One override directory per kind of template, on a memory file system where there is one:
+    /// the file is rewritten for every input.
+    static let templateDirectories: (letter: String, sheet: String) = {
+        let base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NSTemporaryDirectory()
+        let path = base + "/tokenforge-fuzz-templates-\(getpid())"
+        for kind in ["letter", "sheet"] {
+            try? FileManager.default.createDirectory(atPath: path + "/" + kind, withIntermediateDirectories: true)
+        }
+        return (path + "/letter", path + "/sheet")
     }()
     static let letterEntry = RosterEntry(
         username: "z", displayName: "Zoë", email: "z@example.org", language: .en, method: .app)
@@ -170,11 +175,15 @@ extension FuzzTarget {
     /// (odd); a template that passes the checks is rendered.
     static func letterTemplate(_ bytes: [UInt8]) {
         let isSheet = bytes.first.map { $0 & 1 == 1 } ?? false
-        let file = templateDirectory + (isSheet ? "/sheet.en.mustache" : "/letter.en.mustache")
-        let other = templateDirectory + (isSheet ? "/letter.en.mustache" : "/sheet.en.mustache")
-        try? FileManager.default.removeItem(atPath: other)
-        guard FileManager.default.createFile(atPath: file, contents: Data(bytes.dropFirst())) else { return }
-        guard let renderer = try? LetterRenderer(overrides: templateDirectory, languages: isSheet ? [] : [.en])
+        let directory = isSheet ? templateDirectories.sheet : templateDirectories.letter
+        let file = directory + (isSheet ? "/sheet.en.mustache" : "/letter.en.mustache")
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        let body = Array(bytes.dropFirst())
+        let written = body.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == body.count,
+            let renderer = try? LetterRenderer(overrides: directory, languages: isSheet ? [] : [.en])
         else { return }
         if isSheet {
             _ = renderer.render(

@@ -34,3 +34,28 @@ struct NitrokeyCRCTests {
         #expect(NitrokeyCRC.checksum([1, 0, 0, 0]) != NitrokeyCRC.checksum([0, 0, 0, 1]))
     }
 }
+
+extension NitrokeyCRCTests {
+    /// The firmware's definition, one bit at a time, for comparison with the table-driven CRC.
+    static func bitwise(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for start in stride(from: 0, to: bytes.count, by: 4) {
+            var word: UInt32 = 0
+            for (shift, byte) in bytes[start..<min(bytes.count, start + 4)].enumerated() {
+                word |= UInt32(byte) << (8 * UInt32(shift))
+            }
+            crc ^= word
+            for _ in 0..<32 { crc = crc & 0x8000_0000 != 0 ? (crc << 1) ^ NitrokeyCRC.polynomial : crc << 1 }
+        }
+        return crc
+    }
+
+    @Test func tableAgreesWithTheBitwiseDefinitionForEveryLength() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(NitrokeyCRC.checksum(bytes) == Self.bitwise(bytes), "length \(length)")
+            #expect(NitrokeyCRC.checksum(bytes[...]) == Self.bitwise(bytes), "slice of length \(length)")
+        }
+    }
+}

@@ -2,6 +2,7 @@
    every connection with the fuzz input (then closes), while the stand-in is driven through the
    hidapi calls a program makes. Built by scripts/fuzz with clang -fsanitize=fuzzer,address. */
 #include <hidapi.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,37 +17,41 @@ static pthread_mutex_t input_lock = PTHREAD_MUTEX_INITIALIZER;
 static const uint8_t *input;
 static size_t input_size;
 
-/* Drains one connection until the stand-in closes it, on its own thread so that a link the
-   stand-in keeps open never holds up the next connection. */
-static void *drain(void *descriptor)
-{
-    int client = (int)(intptr_t)descriptor;
-    uint8_t sink[4096];
-    while (recv(client, sink, sizeof sink, 0) > 0) {
-    }
-    close(client);
-    return NULL;
-}
+/* Connections the stand-in still holds open, drained until it closes them. */
+enum { open_capacity = 64 };
 
-/* Answers each connection with the current input, then closes its sending side. */
+/* Answers each connection with the current input and closes its sending side, then drains it
+   until the stand-in closes it; one thread and poll(2), so a link the stand-in keeps open never
+   holds up the next connection. */
 static void *serve(void *unused)
 {
     (void)unused;
+    struct pollfd fds[1 + open_capacity];
+    nfds_t count = 1;
+    fds[0] = (struct pollfd){.fd = listener, .events = POLLIN};
     for (;;) {
+        if (poll(fds, count, -1) < 0) continue;
+        for (nfds_t index = count; index-- > 1;) {
+            if (!fds[index].revents) continue;
+            uint8_t sink[4096];
+            if (recv(fds[index].fd, sink, sizeof sink, MSG_DONTWAIT) > 0) continue;
+            close(fds[index].fd);
+            fds[index] = fds[--count];
+        }
+        if (!(fds[0].revents & POLLIN)) continue;
         int client = accept(listener, NULL, NULL);
         if (client < 0) continue;
         pthread_mutex_lock(&input_lock);
         size_t sent = 0;
         while (sent < input_size) {
-            ssize_t count = send(client, input + sent, input_size - sent, MSG_NOSIGNAL);
-            if (count <= 0) break;
-            sent += (size_t)count;
+            ssize_t written = send(client, input + sent, input_size - sent, MSG_NOSIGNAL);
+            if (written <= 0) break;
+            sent += (size_t)written;
         }
         pthread_mutex_unlock(&input_lock);
         shutdown(client, SHUT_WR);
-        pthread_t thread;
-        if (pthread_create(&thread, NULL, drain, (void *)(intptr_t)client) == 0)
-            pthread_detach(thread);
+        if (count < 1 + open_capacity)
+            fds[count++] = (struct pollfd){.fd = client, .events = POLLIN};
         else
             close(client);
     }
