@@ -118,7 +118,9 @@ public struct OATHPut: Equatable, Sendable {
         requireTouch = items.value(OATHTag.property).map { $0[0] & oathRequireTouchProperty != 0 } ?? false
         if let counter = items.value(OATHTag.initialCounter) {
             guard counter.count == 4 else { throw .malformed("the initial counter is 4 bytes, not \(counter.count)") }
-            initialCounter = counter.reduce(0) { $0 << 8 | UInt32($1) }
+            // A counter of 0 is the card's default and is not sent (YKOATH §PUT, yubikit): the same as none.
+            let value = counter.reduce(0) { $0 << 8 | UInt32($1) }
+            initialCounter = value == 0 ? nil : value
         } else {
             initialCounter = nil
         }

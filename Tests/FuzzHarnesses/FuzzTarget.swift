@@ -230,7 +230,9 @@ extension FuzzTarget {
         }
     }
 
-    static let socketPath = NSTemporaryDirectory() + "/tokenforge-fuzz-\(getpid()).sock"
+    /// On a memory file system where there is one: the server binds it for every input.
+    static let socketPath = (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NSTemporaryDirectory())
+        + "/tokenforge-fuzz-\(getpid()).sock"
 
     /// The emulator's side of its socket: the input as the byte stream a client sends, to a server
     /// with a spec token and a Nitrokey Pro.

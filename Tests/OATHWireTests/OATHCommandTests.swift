@@ -38,6 +38,17 @@ struct OATHCommandTests {
         #expect(bytes == expected)
     }
 
+    /// A counter of 0 is not sent, so a card that receives one reads it as none: the command
+    /// re-encodes to one that decodes the same (found by the oath-card fuzz target).
+    @Test func aZeroInitialCounterReadsAsNone() throws {
+        let data: [UInt8] = [0x71, 0x01, 0x41, 0x73, 16, 0x11, 0x06] + [UInt8](repeating: 0xEE, count: 14) + [0x7A, 0x04, 0, 0, 0, 0]
+        let apdu = try CommandAPDU(decoding: [0x00, 0x01, 0x00, 0x00, UInt8(data.count)] + data)
+        let command = try OATHCommand(apdu: apdu)
+        guard case .put(let put) = command else { Issue.record("not a PUT: \(command)"); return }
+        #expect(put.initialCounter == nil)
+        #expect(try OATHCommand(apdu: command.apdu) == command)
+    }
+
     @Test func theTimeChallengeIsTheStepBigEndian() {
         #expect(OATHCommand.timeChallenge(step: 0x0102_0304_0506_0708) == [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(OATHCommand.timeChallenge(step: 1) == [0, 0, 0, 0, 0, 0, 0, 1])
