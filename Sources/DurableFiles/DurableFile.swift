@@ -1,10 +1,12 @@
 public import SystemPackage
 
 /// The one way TokenForge writes whole files: a new file in the target's directory, created
-/// with the permissions asked for (checked), written, fsynced, renamed into place, then the
-/// directory fsynced. Readers see the old file or the new one, never a mix. What is at the path
-/// is replaced only when asked and only if it is a regular file; in a batch, files are not
-/// synced one by one but once per directory when the batch is synced.
+/// without a name where the file system allows (O_TMPFILE) with the permissions asked for
+/// (checked), written and fsynced, then named: linked at the path, or, to replace a file, given
+/// a hidden temporary name and renamed over it; then the directory is fsynced. Readers see the
+/// old file or the new one, never a mix, and a process killed while writing leaves nothing
+/// behind. What is at the path is replaced only when asked and only if it is a regular file; in
+/// a batch, files are not synced one by one but once per directory when the batch is synced.
 public enum DurableFile {
     /// What to do when something is already at the path.
     public enum Existing: Sendable {
@@ -22,36 +24,60 @@ public enum DurableFile {
         let directory = path.removingLastComponent().isEmpty ? FilePath(".") : path.removingLastComponent()
         if let directoryPermissions { try createDirectories(directory, permissions: directoryPermissions) }
         try checkTarget(path, existing: existing)
-        let (temporary, descriptor) = try createTemporary(beside: path, in: directory, permissions: permissions)
+        let file = try createFile(beside: path, in: directory, permissions: permissions)
+        let descriptor = file.descriptor
         var placed = false
-        defer { if !placed { try? Syscalls.unlink(temporary) } }
-        do throws(DurableFileError) {
-            try step(temporary, "fchmod") { () throws(Errno) in try Syscalls.fchmod(descriptor, permissions) }
-            let actual = try step(temporary, "fstat") { () throws(Errno) in try descriptor.stat().permissions }
-            guard actual == permissions else {
-                throw DurableFileError(path: path, reason: .permissions(expected: permissions, actual: actual))
+        defer {
+            if !placed {
+                try? descriptor.close()
+                if let name = file.name { try? Syscalls.unlink(name) }
             }
-            try step(temporary, "write") { () throws(Errno) in try writeAll(bytes, to: descriptor) }
-            if batch == nil { try step(temporary, "fsync") { () throws(Errno) in try Syscalls.fsync(descriptor) } }
-        } catch {
-            try? descriptor.close()
-            throw error
         }
-        try step(temporary, "close") { () throws(Errno) in
-            do { try descriptor.close() } catch { throw (error as? Errno) ?? .ioError }
+        let shown = file.name ?? path
+        try step(shown, "fchmod") { () throws(Errno) in try Syscalls.fchmod(descriptor, permissions) }
+        let actual = try step(shown, "fstat") { () throws(Errno) in try descriptor.stat().permissions }
+        guard actual == permissions else {
+            throw DurableFileError(path: path, reason: .permissions(expected: permissions, actual: actual))
         }
-        switch existing {
-        case .refuse:
-            do { try Syscalls.link(temporary, path) } catch {
+        try step(shown, "write") { () throws(Errno) in try writeAll(bytes, to: descriptor) }
+        if batch == nil { try step(shown, "fsync") { () throws(Errno) in try Syscalls.fsync(descriptor) } }
+        // A file still without a name gets its temporary name only now, whole: a process killed
+        // before this leaves nothing behind.
+        let temporary: FilePath?
+        switch (file.name, existing) {
+        case (nil, .refuse):
+            temporary = nil
+            do { try Syscalls.linkUnnamed(descriptor, path) } catch {
                 throw DurableFileError(
                     path: path, reason: error == .fileExists ? .exists : .system(operation: "link", error))
             }
-            try? Syscalls.unlink(temporary)
-        case .replaceRegularFile:
-            try checkTarget(path, existing: existing)
-            try step(path, "rename") { () throws(Errno) in try Syscalls.rename(temporary, path) }
+        case (nil, .replaceRegularFile):
+            temporary = try nameUnnamed(descriptor, beside: path, in: directory)
+        case (let name?, _):
+            temporary = name
         }
         placed = true
+        do throws(DurableFileError) {
+            try step(shown, "close") { () throws(Errno) in
+                do { try descriptor.close() } catch { throw (error as? Errno) ?? .ioError }
+            }
+            if let temporary {
+                switch existing {
+                case .refuse:
+                    do { try Syscalls.link(temporary, path) } catch {
+                        throw DurableFileError(
+                            path: path, reason: error == .fileExists ? .exists : .system(operation: "link", error))
+                    }
+                    try? Syscalls.unlink(temporary)
+                case .replaceRegularFile:
+                    try checkTarget(path, existing: existing)
+                    try step(path, "rename") { () throws(Errno) in try Syscalls.rename(temporary, path) }
+                }
+            }
+        } catch {
+            if let temporary { try? Syscalls.unlink(temporary) }
+            throw error
+        }
         if let batch {
             batch.add(directory)
         } else {
@@ -130,25 +156,62 @@ public enum DurableFile {
         guard status.type == .regular else { throw DurableFileError(path: path, reason: .notARegularFile) }
     }
 
-    private static func createTemporary(beside path: FilePath, in directory: FilePath, permissions: FilePermissions)
-        throws(DurableFileError) -> (FilePath, FileDescriptor)
+    /// The file being written: unnamed where the file system allows (open O_TMPFILE), else a
+    /// hidden temporary beside the target.
+    private struct NewFile {
+        let descriptor: FileDescriptor
+        let name: FilePath?
+    }
+
+    private static func createFile(beside path: FilePath, in directory: FilePath, permissions: FilePermissions)
+        throws(DurableFileError) -> NewFile
     {
-        let name = path.lastComponent?.string ?? "file"
+        do {
+            return NewFile(descriptor: try Syscalls.openUnnamed(in: directory, permissions: permissions), name: nil)
+        } catch {
+            guard [.notSupported, .isDirectory, .invalidArgument].contains(error) else {
+                throw DurableFileError(path: directory, reason: .system(operation: "create", error))
+            }
+        }
         var random = SystemRandomNumberGenerator()
         while true {
-            let suffix = String(UInt64.random(in: 0...UInt64.max, using: &random), radix: 36)
-            let temporary = directory.appending(".\(name).\(suffix).tmp")
+            let temporary = temporaryName(beside: path, in: directory, using: &random)
             do {
                 let descriptor = try Syscalls.open(
                     temporary, .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
                     permissions: permissions)
-                return (temporary, descriptor)
+                return NewFile(descriptor: descriptor, name: temporary)
             } catch {
                 guard error == .fileExists else {
                     throw DurableFileError(path: temporary, reason: .system(operation: "create", error))
                 }
             }
         }
+    }
+
+    /// Gives the whole, unnamed file a hidden temporary name beside `path`, for rename(2).
+    private static func nameUnnamed(_ descriptor: FileDescriptor, beside path: FilePath, in directory: FilePath)
+        throws(DurableFileError) -> FilePath
+    {
+        var random = SystemRandomNumberGenerator()
+        while true {
+            let temporary = temporaryName(beside: path, in: directory, using: &random)
+            do {
+                try Syscalls.linkUnnamed(descriptor, temporary)
+                return temporary
+            } catch {
+                guard error == .fileExists else {
+                    throw DurableFileError(path: temporary, reason: .system(operation: "link", error))
+                }
+            }
+        }
+    }
+
+    private static func temporaryName(
+        beside path: FilePath, in directory: FilePath, using random: inout SystemRandomNumberGenerator
+    ) -> FilePath {
+        let suffix = String(UInt64.random(in: 0...UInt64.max, using: &random), radix: 36)
+        return directory.appending(".\(path.lastComponent?.string ?? "file").\(suffix).tmp")
     }
 
     @discardableResult

@@ -36,6 +36,22 @@ enum Syscalls {
         try retrying { existing.withPlatformString { old in new.withPlatformString { Glibc.link(old, $0) } } }
     }
 
+    /// A new file in `directory` without a name; `.notSupported` and the like where unnamed
+    /// files cannot be made there (see `cfilesync_open_unnamed`).
+    static func openUnnamed(in directory: FilePath, permissions: FilePermissions) throws(Errno) -> FileDescriptor {
+        while true {
+            let descriptor = directory.withPlatformString { cfilesync_open_unnamed($0, UInt32(permissions.rawValue)) }
+            if descriptor >= 0 { return FileDescriptor(rawValue: descriptor) }
+            let error = Errno(rawValue: errno)
+            guard error == .interrupted else { throw error }
+        }
+    }
+
+    /// Names the unnamed file `descriptor`; fails with EEXIST rather than replace `path`.
+    static func linkUnnamed(_ descriptor: FileDescriptor, _ path: FilePath) throws(Errno) {
+        try retrying { path.withPlatformString { cfilesync_link_unnamed(descriptor.rawValue, $0) } }
+    }
+
     static func unlink(_ path: FilePath) throws(Errno) {
         try retrying { path.withPlatformString { Glibc.unlink($0) } }
     }

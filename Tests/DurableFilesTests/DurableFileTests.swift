@@ -34,6 +34,37 @@ struct DurableFileTests {
         #expect(try leftovers().isEmpty)
     }
 
+    /// Bytes that note what the directory holds when the writer reads them, that is while the
+    /// file is being written.
+    final class Witness: Sequence {
+        let directory: FilePath
+        let bytes: [UInt8]
+        var seen: [String]? = nil
+        init(_ bytes: [UInt8], watching directory: FilePath) {
+            self.bytes = bytes
+            self.directory = directory
+        }
+        func makeIterator() -> IndexingIterator<[UInt8]> {
+            if seen == nil { seen = try? FileManager.default.contentsOfDirectory(atPath: directory.string) }
+            return bytes.makeIterator()
+        }
+    }
+
+    /// Nothing has a name while the file is written, so a process killed at that moment leaves
+    /// nothing behind: not at the path, not as a temporary beside it.
+    @Test(arguments: [DurableFile.Existing.refuse, .replaceRegularFile])
+    func nothingIsNamedWhileTheFileIsWritten(existing: DurableFile.Existing) throws {
+        let path = directory.appending("slip.txt")
+        if existing == .replaceRegularFile { try DurableFile.write([0], to: path) }
+        let before = try FileManager.default.contentsOfDirectory(atPath: directory.string)
+        let witness = Witness(Array("PIN 1234".utf8), watching: directory)
+        try DurableFile.write(witness, to: path, existing: existing)
+        #expect(witness.seen == before)
+        #expect(try contents(path) == Array("PIN 1234".utf8))
+        #expect(try mode(path) == 0o600)
+        #expect(try leftovers().isEmpty)
+    }
+
     @Test func refusesAnExistingPathUnlessReplacingIsAsked() throws {
         let path = directory.appending("file")
         try DurableFile.write([1], to: path)

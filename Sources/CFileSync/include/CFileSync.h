@@ -8,4 +8,13 @@ int cfilesync_syncfs(int fd);
    (rename(2) silently replaces an empty directory). */
 int cfilesync_rename_noreplace(const char *from, const char *to);
 
+/* A new file in `directory` without a name (open O_TMPFILE), so that a process killed while
+   writing it leaves nothing behind; -1 with errno EOPNOTSUPP, EISDIR or EINVAL where the file
+   system or the kernel has no unnamed files, or /proc is not mounted. */
+int cfilesync_open_unnamed(const char *directory, unsigned int mode);
+
+/* Gives the unnamed file open as `fd` the name `path`; fails with EEXIST rather than replace
+   what is there. */
+int cfilesync_link_unnamed(int fd, const char *path);
+
 #endif
