@@ -149,7 +149,7 @@ let package = Package(
             name: "soak",
             dependencies: [
                 "EmulatorServer", "VirtualToken", "TokenTesting", "Provisioning", "SpecTokenFamily", "NitrokeyProFamily",
-                "NitrokeyWire", "TokenDrivers", "TokenModel", "TokenTransport", "OTPCore",
+                "NitrokeyWire", "TokenDrivers", "TokenModel", "TokenTransport", "OTPCore", "YubiKeyOATHFamily",
             ],
             path: "bench/soak"
         ),

@@ -10,6 +10,7 @@ import TokenModel
 import TokenTesting
 import TokenTransport
 import VirtualToken
+import YubiKeyOATHFamily
 
 // Fault soak: program/verify cycles on every emulated family with a random fault armed at a
 // random point of each cycle; after each cycle the token is read back through a fresh driver.
@@ -29,25 +30,33 @@ enum Fault: CaseIterable {
     case none, drop, duplicate, corrupt, stall, unplug, powerCut, latency
 }
 
-/// Arms the cycle's fault after `trigger` reports and counts reports.
-final class FaultyConnection: HIDConnection {
-    let inner: InProcessHIDConnection
+/// Arms the cycle's fault after `trigger` reports or APDUs have gone out.
+final class FaultTrigger {
     var trigger = Int.max
     var arm: () -> Void = {}
     private var count = 0
-    init(_ inner: InProcessHIDConnection) { self.inner = inner }
-    var info: HIDDeviceInfo { inner.info }
-    private func tick() {
+    func tick() {
         count += 1
         if count == trigger { arm() }
     }
+}
+
+/// A HID connection that ticks the trigger for every report sent.
+final class FaultyConnection: HIDConnection {
+    let inner: InProcessHIDConnection
+    let trigger: FaultTrigger?
+    init(_ inner: InProcessHIDConnection, trigger: FaultTrigger?) {
+        self.inner = inner
+        self.trigger = trigger
+    }
+    var info: HIDDeviceInfo { inner.info }
     func write(_ report: [UInt8]) throws(HIDError) {
-        tick()
+        trigger?.tick()
         try inner.write(report)
     }
     func read(timeoutMilliseconds: Int) throws(HIDError) -> [UInt8]? { try inner.read(timeoutMilliseconds: timeoutMilliseconds) }
     func sendFeatureReport(_ data: [UInt8]) throws(HIDError) {
-        tick()
+        trigger?.tick()
         try inner.sendFeatureReport(data)
     }
     func featureReport(id: UInt8, length: Int) throws(HIDError) -> [UInt8] {
@@ -55,16 +64,41 @@ final class FaultyConnection: HIDConnection {
     }
 }
 
-/// A family under soak: its device, how faults reach it, and which slots to use.
+/// A smart-card connection that ticks the trigger for every APDU sent; a duplicate fault has
+/// the reader send the APDU twice (the card carries it out twice, the host gets the second answer).
+final class FaultySmartCardConnection: SmartCardConnection {
+    let inner: InProcessSmartCardConnection
+    let trigger: FaultTrigger?
+    init(_ inner: InProcessSmartCardConnection, trigger: FaultTrigger?) {
+        self.inner = inner
+        self.trigger = trigger
+    }
+    var reader: SmartCardReaderInfo { inner.reader }
+    func transmit(_ apdu: [UInt8]) throws(SmartCardError) -> [UInt8] {
+        trigger?.tick()
+        if inner.card.faults.duplicateOutgoing > 0 {
+            inner.card.faults.duplicateOutgoing -= 1
+            _ = try? inner.transmit(apdu)
+        }
+        return try inner.transmit(apdu)
+    }
+}
+
+/// A family under soak: how to reach it, how faults reach it, and which slots to use.
 struct Family {
     let name: String
-    let device: EmulatedDevice
     let setFaults: ((inout TransportFaults) -> Void) -> Void
     let cutPower: (Int) -> Void
     let setLatency: (Int) -> Void
+    let powerOn: () -> Void
     let pin: PIN
-    let open: (any HIDConnection, ManualTransportClock) throws(TokenError) -> any OTPTokenDriver
+    /// A driver on a new connection; `trigger` ticks for everything sent.
+    let connect: (FaultTrigger?) throws(TokenError) -> any OTPTokenDriver
     let slots: [(SlotIndex, SlotConfiguration.Kind)]
+    /// TOTP codes are asked for the host's time (the token has no clock of its own to trust).
+    var hostTime = false
+    /// Credentials are found by name (YKOATH): each slot keeps one name, which PUT replaces in place.
+    var namedSlots = false
 }
 
 struct Counts {
@@ -105,14 +139,18 @@ func makeFamilies(clock: SharedClock) throws -> [Family] {
         let device = SpecTokenDevice(token: token, clock: DriftingClock())
         families.append(
             Family(
-                name: "spec token \(firmware.map(String.init).joined(separator: "."))", device: device,
+                name: "spec token \(firmware.map(String.init).joined(separator: "."))",
                 setFaults: { change in change(&token.faults) },
-                cutPower: { token.cutPower(afterFlashSteps: $0) }, setLatency: { _ in }, pin: PIN("583920"),
-                open: { (connection, clock) throws(TokenError) in
+                cutPower: { token.cutPower(afterFlashSteps: $0) }, setLatency: { _ in },
+                powerOn: { try? device.powerOn() }, pin: PIN("583920"),
+                connect: { (trigger) throws(TokenError) in
                     try SpecTokenDriver(
-                        connection: connection, settings: DriverSettings(timeoutMilliseconds: 300, clock: clock))
+                        connection: FaultyConnection(
+                            InProcessHIDConnection(device: device, clock: clock.transport), trigger: trigger),
+                        settings: DriverSettings(timeoutMilliseconds: 300, clock: clock.transport))
                 },
-                slots: [(SlotIndex(0), .totp(period: 30)), (SlotIndex(1), .totp(period: 60)), (SlotIndex(2), .hotp(counter: 0))]))
+                slots: [(SlotIndex(0), .totp(period: 30)), (SlotIndex(1), .totp(period: 60)), (SlotIndex(2), .hotp(counter: 0))],
+                hostTime: true))
     }
     for firmware in [NitrokeyFirmware.zeroFifteen, .zeroSeven] {
         var configuration = NitrokeyPro.Configuration()
@@ -121,15 +159,31 @@ func makeFamilies(clock: SharedClock) throws -> [Family] {
         let device = NitrokeyProDevice(pro: pro, name: "NKSOAK")
         families.append(
             Family(
-                name: "Nitrokey Pro \(firmware)", device: device,
+                name: "Nitrokey Pro \(firmware)",
                 setFaults: { change in change(&pro.faults) }, cutPower: { pro.cutPower(afterFlashSteps: $0) },
-                setLatency: { pro.latency = .uniform(milliseconds: $0) }, pin: PIN("12345678"),
-                open: { (connection, clock) throws(TokenError) in
+                setLatency: { pro.latency = .uniform(milliseconds: $0) }, powerOn: { try? device.powerOn() },
+                pin: PIN("12345678"),
+                connect: { (trigger) throws(TokenError) in
                     try NitrokeyDriver(
-                        connection: connection, settings: DriverSettings(timeoutMilliseconds: 300, clock: clock))
+                        connection: FaultyConnection(
+                            InProcessHIDConnection(device: device, clock: clock.transport), trigger: trigger),
+                        settings: DriverSettings(timeoutMilliseconds: 300, clock: clock.transport))
                 },
                 slots: [(SlotIndex(0), .totp(period: 30)), (SlotIndex(1), .totp(period: 30)), (SlotIndex(15), .hotp(counter: 0))]))
     }
+    // The YubiKey's OATH application answers at once (no clock, so latency is a no-op).
+    let card = try OATHCard(medium: MemoryFlashMedium(), serial: 0x50AC)
+    families.append(
+        Family(
+            name: "YubiKey OATH \(card.configuration.version.map(String.init).joined(separator: "."))",
+            setFaults: { change in change(&card.faults) }, cutPower: { card.cutPower(afterFlashSteps: $0) },
+            setLatency: { _ in }, powerOn: { try? card.powerOn() }, pin: PIN("soak password"),
+            connect: { (trigger) throws(TokenError) in
+                try YubiKeyOATHDriver(
+                    connection: FaultySmartCardConnection(InProcessSmartCardConnection(card: card), trigger: trigger))
+            },
+            slots: [(SlotIndex(0), .totp(period: 30)), (SlotIndex(1), .totp(period: 60)), (SlotIndex(2), .hotp(counter: 0))],
+            hostTime: true, namedSlots: true))
     return families
 }
 
@@ -156,29 +210,52 @@ func match(_ credential: Credential, code: String, at time: Int64) -> UInt64? {
     }
 }
 
-func soak(_ family: Family, clock: SharedClock, seed: UInt64) -> Counts {
+/// A credential for `slot`: a random 20-byte seed, 6 or 8 digits, an HOTP counter up to 1,000.
+func draw(_ slot: SlotIndex, _ kind: SlotConfiguration.Kind, account: String, using random: inout SeededRandom)
+    -> Credential
+{
+    let secret = (0..<20).map { _ in UInt8.random(in: 0...255, using: &random) }
+    var configurationKind = kind
+    if case .hotp = kind { configurationKind = .hotp(counter: UInt64.random(in: 0...1_000, using: &random)) }
+    let configuration = SlotConfiguration(
+        kind: configurationKind, algorithm: .sha1, digits: Bool.random(using: &random) ? 6 : 8, issuer: "Soak",
+        account: account)
+    return Credential(secret: secret, configuration: configuration)
+}
+
+func program(_ credential: Credential, slot: SlotIndex, family: Family, driver: any OTPTokenDriver, now: Int64) throws {
+    try driver.verifyPIN(family.pin)
+    var options = SlotProgrammer.Options()
+    options.overwrite = true
+    options.allowTestTokens = true
+    options.allowPlainImport = family.namedSlots
+    _ = try SlotProgrammer(driver: driver, options: options).program(
+        Secret(bytes: credential.secret), configuration: credential.configuration, slot: slot, now: now)
+}
+
+func soak(_ family: Family, clock: SharedClock, seed: UInt64) throws -> Counts {
     var random = SeededRandom(seed: seed)
     let shared = random
     var counts = Counts()
     var model: [SlotIndex: Credential] = [:]
-    let setupConnection = InProcessHIDConnection(device: family.device, clock: clock.transport)
-    if family.name.hasPrefix("spec"), let driver = try? family.open(setupConnection, clock.transport) {
-        try? driver.setPIN(family.pin)
+    if family.name.hasPrefix("spec") || family.namedSlots { try family.connect(nil).setPIN(family.pin) }
+    if family.namedSlots {
+        // Slots are the listed order of names: fill them in order, then each keeps its name.
+        for (slot, kind) in family.slots {
+            let credential = draw(slot, kind, account: "s\(slot.rawValue)", using: &random)
+            try program(credential, slot: slot, family: family, driver: try family.connect(nil), now: clock.seconds)
+            model[slot] = credential
+        }
     }
     for _ in 0..<cyclesPerFamily {
         counts.cycles += 1
         let (slot, kind) = family.slots.randomElement(using: &random)!
-        let secret = (0..<20).map { _ in UInt8.random(in: 0...255, using: &random) }
-        var configurationKind = kind
-        if case .hotp = kind { configurationKind = .hotp(counter: UInt64.random(in: 0...1_000, using: &random)) }
-        let configuration = SlotConfiguration(
-            kind: configurationKind, algorithm: .sha1, digits: Bool.random(using: &random) ? 6 : 8, issuer: "Soak",
-            account: "u\(counts.cycles)")
+        let new = draw(slot, kind, account: family.namedSlots ? "s\(slot.rawValue)" : "u\(counts.cycles)", using: &random)
         let fault = Fault.allCases.randomElement(using: &random)!
-        let connection = FaultyConnection(InProcessHIDConnection(device: family.device, clock: clock.transport))
-        connection.trigger = Int.random(in: 1...14, using: &random)
+        let trigger = FaultTrigger()
+        trigger.trigger = Int.random(in: 1...14, using: &random)
         let amount = Int.random(in: 1...3, using: &random)
-        connection.arm = {
+        trigger.arm = {
             var random = shared
             switch fault {
             case .none: break
@@ -194,13 +271,7 @@ func soak(_ family: Family, clock: SharedClock, seed: UInt64) -> Counts {
         var verified = false
         var outcome = "verified"
         do {
-            let driver = try family.open(connection, clock.transport)
-            try driver.verifyPIN(family.pin)
-            var options = SlotProgrammer.Options()
-            options.overwrite = true
-            options.allowTestTokens = true
-            _ = try SlotProgrammer(driver: driver, options: options).program(
-                Secret(bytes: secret), configuration: configuration, slot: slot, now: clock.seconds)
+            try program(new, slot: slot, family: family, driver: try family.connect(trigger), now: clock.seconds)
             verified = true
         } catch {
             outcome = "\(error)".prefix(40).description
@@ -210,21 +281,19 @@ func soak(_ family: Family, clock: SharedClock, seed: UInt64) -> Counts {
         // Faults off, power back, the card's clock moved on; read the slot with a fresh driver.
         family.setFaults { $0 = TransportFaults() }
         family.setLatency(0)
-        try? family.device.powerOn()
+        family.powerOn()
         clock.transport.advance(by: .seconds(1))
-        let check = InProcessHIDConnection(device: family.device, clock: clock.transport)
-        guard let reader = try? family.open(check, clock.transport) else {
+        guard let reader = try? family.connect(nil) else {
             counts.unexplained += 1
             continue
         }
         try? reader.verifyPIN(family.pin)
         let now = clock.seconds
         if case .totp = kind { _ = try? reader.synchroniseClock(to: now) }
-        let new = Credential(secret: secret, configuration: configuration)
         let old = model[slot]
         var isTOTP = false
         if case .totp = kind { isTOTP = true }
-        let answer = try? reader.calculate(slot, at: family.name.hasPrefix("spec") && isTOTP ? UInt64(now) : nil)
+        let answer = try? reader.calculate(slot, at: family.hostTime && isTOTP ? UInt64(now) : nil)
         let newMatch = answer.flatMap { match(new, code: $0.code, at: now) }
         let oldMatch = old.flatMap { credential in answer.flatMap { match(credential, code: $0.code, at: now) } }
         if verified, newMatch == nil { counts.falseVerified += 1 }
@@ -252,7 +321,7 @@ var totals = Counts()
 let clock = SharedClock()
 print("family\tcycles\tverified\tfailed\tfalse verified\thalf-written\tunexplained")
 for family in try makeFamilies(clock: clock) {
-    let counts = soak(family, clock: clock, seed: seed)
+    let counts = try soak(family, clock: clock, seed: seed)
     print(
         "\(family.name)\t\(counts.cycles)\t\(counts.verified)\t\(counts.failed)\t\(counts.falseVerified)\t\(counts.halfWritten)\t\(counts.unexplained)")
     for (outcome, number) in counts.outcomes.sorted(by: { $0.key < $1.key }) { print("    \(number)\t\(outcome)") }
