@@ -426,7 +426,7 @@ public final class IssueRun {
             let slot: Int
             if let planned = user.slot, user.tokenSerial == serial,
                 try driver.slots().first(where: { $0.slot == SlotIndex(planned) }).map({
-                    $0.configuration.label == user.slotLabel
+                    driver.holds(user.slotLabel, in: $0)
                 }) ?? true
             {
                 slot = planned  // a resumed run or a reissue writes into the slot the register recorded

@@ -55,7 +55,7 @@ public enum UserRevocation {
         case let entry? where user.slotLabel == nil:
             _ = entry
             outcome = .unrecorded(serial: serial, slot: slot)
-        case let entry? where entry.configuration.label != user.slotLabel:
+        case let entry? where !driver.holds(user.slotLabel, in: entry):
             outcome = .reused(serial: serial, slot: slot, label: entry.configuration.label)
         case _?:
             try TokenMaintenance(driver: driver).erase(SlotIndex(slot), pin: try pin(serial))

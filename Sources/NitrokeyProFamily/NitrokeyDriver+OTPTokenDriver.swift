@@ -133,6 +133,11 @@ extension NitrokeyDriver: OTPTokenDriver {
         throw .slot(nil, .full(wanted == .hotp ? "HOTP " : "TOTP "))
     }
 
+    /// The Pro keeps the first 15 bytes of "issuer:account".
+    public func listedLabel(_ label: String) -> String {
+        NitrokeyName.truncated(label, toBytes: NitrokeyName.slotNameSize)
+    }
+
     /// Writes in clear (the Pro's protocol has no encrypted import); the name is "issuer:account"
     /// cut to the 15 bytes the Pro keeps.
     @discardableResult

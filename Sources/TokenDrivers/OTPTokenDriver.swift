@@ -21,6 +21,9 @@ public protocol OTPTokenDriver: AnyObject {
 
     /// Every used slot, never its secret.
     func slots() throws(TokenError) -> [SlotEntry]
+    /// The label `slots()` shows for a slot written under `label`: a token that keeps shorter
+    /// names (a Nitrokey Pro's 15 bytes) shows its beginning.
+    func listedLabel(_ label: String) -> String
     /// The slot a credential of `kind` goes to: `requested` once checked to exist, suit the kind and
     /// be free (or `overwrite`), else the first free one.
     func chooseSlot(_ requested: SlotIndex?, for kind: SlotConfiguration.Kind, overwrite: Bool) throws(TokenError)
@@ -50,6 +53,14 @@ public protocol OTPTokenDriver: AnyObject {
 
 extension OTPTokenDriver {
     public func checkTrust(_ policy: SeedImportPolicy) throws(TokenError) {}
+
+    public func listedLabel(_ label: String) -> String { label }
+
+    /// Whether `entry` is the slot written under `label`, as far as the token can tell.
+    public func holds(_ label: String?, in entry: SlotEntry) -> Bool {
+        guard let label else { return false }
+        return entry.configuration.label == label || entry.configuration.label == listedLabel(label)
+    }
 }
 
 /// How a driver talks: how long it waits for each answer, and the clock it waits by.

@@ -185,7 +185,9 @@ struct IssuanceOptions: ParsableArguments {
                 guard rule.lengths.contains(chosen.bytes.count) else {
                     throw CLIFailure(
                         status: .pin,
-                        message: "a \(rule.name) is \(rule.lengths.lowerBound) to \(rule.lengths.upperBound) characters")
+                        message:
+                            "\(name): the \(rule.name) chosen has \(chosen.bytes.count) characters; this token's has \(rule.lengths.lowerBound) to \(rule.lengths.upperBound)"
+                    )
                 }
                 return chosen
             }

@@ -193,6 +193,50 @@ struct IssueCommandTests {
 /// Staff issuance onto a Nitrokey Pro served by the emulator.
 @Suite(.timeLimit(.minutes(5)))
 struct NitrokeyIssueTests {
+    /// A Pro keeps 15 bytes of "issuer:account": its slot is still known as the user's, so a
+    /// reissue (or a resumed run) writes into it again and a revoke erases it.
+    @Test func aLongAccountShortenedByTheProKeepsItsSlotThroughReissueAndRevoke() throws {
+        let emulator = try EmulatorHarness(count: 0, extraArguments: ["--nitrokey", "1"])
+        let devices = try emulator.tokenforge(["devices"])
+        let serial = try #require(
+            devices.stdout.split(separator: "\n").first { $0.contains("20a0:4108") }?.split(separator: "\t").first)
+        _ = try emulator.directory.file(
+            "roster.csv",
+            contents: "username,display_name,email,language,method,token_serial\n"
+                + "nk,Nina Kunz,nina.kunz-lehmann@example.org,de,token,\(serial)\n")
+        let register = ["--register", emulator.directory.path("register.sqlite")]
+        let outputs = ["--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "uris", "--token-pin", "ask"]
+        let environment = [
+            "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PIN": "12345678",
+            "TOKENFORGE_TOKEN_PIN": "87654321",
+        ]
+        let issued = try emulator.tokenforge(
+            ["issue", emulator.directory.path("roster.csv")] + outputs + register, environment: environment)
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let pin = ["TOKENFORGE_PIN": "87654321"]
+        let slots = ["slots", "--json", "--device", String(serial)]
+        #expect(try emulator.tokenforge(slots, environment: pin).json([SlotJSON].self).map(\.account) == ["nina.kunz-"])
+
+        let reissued = try emulator.tokenforge(
+            ["reissue", "nk", "--reason", "lost phone"] + outputs + register, environment: environment)
+        #expect(reissued.status == 0, "\(reissued.stderr)")
+        let after = try emulator.tokenforge(slots, environment: pin).json([SlotJSON].self)
+        #expect(after.map(\.slot) == [0], "the reissue wrote a second slot: \(after)")
+        let uri = try OTPAuthURI(
+            parsing: String(
+                contentsOfFile: try ExportDirectories.latest(emulator.directory.path("out/exports")) + "/otpauth-uris.txt",
+                encoding: .utf8
+            ).trimmingCharacters(in: .newlines))
+        let code = try emulator.tokenforge(["code", "--slot", "0", "--device", String(serial)], environment: pin)
+        let now = Int64(Date().timeIntervalSince1970)
+        #expect(try [now - 30, now, now + 30].map { try uri.totpGenerator!.code(at: $0) }.contains(
+            code.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+
+        let revoked = try emulator.tokenforge(["revoke", "nk"] + register, environment: environment)
+        #expect(revoked.stdout.contains("nk: erased slot 0 of token \(serial)"), "\(revoked.stdout)\(revoked.stderr)")
+        #expect(try emulator.tokenforge(slots, environment: pin).json([SlotJSON].self).isEmpty)
+    }
+
     @Test func aTokenUserGetsTheirSeedOnANitrokeyPro() throws {
         let emulator = try EmulatorHarness(count: 1, extraArguments: ["--nitrokey", "1"])
         let devices = try emulator.tokenforge(["devices"])

@@ -6,7 +6,7 @@ import OTPCore
 import TestSupport
 
 // Issue/resume cycles with kill -9: each cycle makes a roster (app and token users), a register
-// and a `tokenforge-emulator` with a virtual token per token user, then runs `tokenforge issue`,
+// and a `tokenforge-emulator` with a virtual token per token user (a spec token or a Nitrokey Pro), then runs `tokenforge issue`,
 // killing it with SIGKILL after a random delay or after a random committed step
 // (`tokenforge-fault-injection`), and runs `issue --resume` until one run finishes. Then it
 // checks every output against the register and the tokens, and counts what is wrong.
@@ -65,6 +65,8 @@ var finishedWithoutKill = 0
 var runSeconds: [Double] = []
 var problems: [String] = []
 
+let nitrokeyFactoryPIN = "12345678"
+var nitrokeyCycles = 0
 let adminPassphrase = "soak admin passphrase"
 let exportPassphrase = "soak export passphrase"
 let codeTime: Int64 = 1_800_000_000
@@ -117,7 +119,7 @@ for cycle in 1...cycles {
     let appUsers = Int.random(in: 0...6, using: &random)
     let tokenUsers = Int.random(in: appUsers == 0 ? 1...3 : 0...3, using: &random)
     let generatePINs = Bool.random(using: &random)
-    let askedPIN = String(Int.random(in: 100_000...99_999_999, using: &random))
+    let askedPIN = String(Int.random(in: 10_000_000...99_999_999, using: &random))  // both families' rules
     var roster = "username,display_name,email,language,method,app,token_serial\n"
     var expected: [String: (email: String, language: String, token: String?)] = [:]
     for index in 0..<appUsers {
@@ -126,22 +128,20 @@ for cycle in 1...cycles {
         expected[name] = ("\(name)@example.org", language, nil)
         roster += "\(name),App User \(index),\(name)@example.org,\(language),app,\(apps.randomElement(using: &random)!),\n"
     }
-    for index in 0..<tokenUsers {
-        let name = "tok\(cycle)x\(index)"
-        let language = languages.randomElement(using: &random)!
-        let serial = String(format: "TFEMU%04d", index + 1)
-        expected[name] = ("\(name)@example.org", language, serial)
-        roster += "\(name),Token User \(index),\(name)@example.org,\(language),token,,\(serial)\n"
-    }
-    let rosterPath = directory + "/roster.csv"
-    try roster.write(toFile: rosterPath, atomically: true, encoding: .utf8)
+    // A token user gets a spec token or a Nitrokey Pro (factory admin PIN 12345678, which issue replaces).
+    let nitrokeyUsers = (0..<tokenUsers).filter { _ in Bool.random(using: &random) }.count
+    let specUsers = tokenUsers - nitrokeyUsers
+    if nitrokeyUsers > 0 { nitrokeyCycles += 1 }
     let registerPath = directory + "/register.sqlite"
     do { _ = try Register(path: registerPath, passphrase: adminPassphrase, newKey: .lowCost()) }
 
     let socket = directory + "/emulator.sock"
     let emulator = try ChildProcess(
         emulatorProgram,
-        ["serve", "--socket", socket, "--state-dir", directory + "/tokens", "--count", String(max(tokenUsers, 1))],
+        [
+            "serve", "--socket", socket, "--state-dir", directory + "/tokens",
+            "--count", String(tokenUsers == 0 ? 1 : specUsers), "--nitrokey", String(nitrokeyUsers),
+        ],
         timeout: .seconds(900))
     let deadline = Date().addingTimeInterval(10)
     while !FileManager.default.fileExists(atPath: socket), Date() < deadline, emulator.isRunning { usleep(10_000) }
@@ -156,7 +156,31 @@ for cycle in 1...cycles {
         "LD_LIBRARY_PATH": libraries, "TOKENFORGE_EMULATOR_SOCKET": socket, "TOKENFORGE_ALLOW_TEST_TOKENS": "1",
         "TOKENFORGE_ADMIN_PASSPHRASE": adminPassphrase, "TOKENFORGE_EXPORT_PASSPHRASE": exportPassphrase,
         "TOKENFORGE_TOKEN_PIN": askedPIN, "PCSCLITE_CSOCK_NAME": directory + "/no-pcscd.comm",
+        "TOKENFORGE_PIN": nitrokeyFactoryPIN,
     ]) { _, new in new }
+
+    // The Pros' USB serials, as `devices` lists them (vendor:product 20a0:4108).
+    var nitrokeySerials: [String] = []
+    if nitrokeyUsers > 0 {
+        let devices = try ChildProcess.run(tokenforge, ["devices"], environment: environment, timeout: .seconds(30))
+        nitrokeySerials = devices.stdout.split(separator: "\n").filter { $0.contains("20a0:4108") }
+            .compactMap { $0.split(separator: "\t").first.map(String.init) }
+        guard nitrokeySerials.count == nitrokeyUsers else {
+            problem(cycle, "devices lists \(nitrokeySerials.count) Nitrokey Pros, not \(nitrokeyUsers): \(devices.stdout) \(devices.stderr)")
+            counts.unfinished += 1
+            _ = try? emulator.stop()
+            continue
+        }
+    }
+    let tokenSerials = (0..<specUsers).map { String(format: "TFEMU%04d", $0 + 1) } + nitrokeySerials
+    for (index, serial) in tokenSerials.enumerated() {
+        let name = "tok\(cycle)x\(index)"
+        let language = languages.randomElement(using: &random)!
+        expected[name] = ("\(name)@example.org", language, serial)
+        roster += "\(name),Token User \(index),\(name)@example.org,\(language),token,,\(serial)\n"
+    }
+    let rosterPath = directory + "/roster.csv"
+    try roster.write(toFile: rosterPath, atomically: true, encoding: .utf8)
     let out = directory + "/out"
     let issueArguments = [
         "issue", rosterPath, "--issuer", "ACME", "--out", out, "--export", "pskc,uris", "--register", registerPath,
@@ -253,10 +277,11 @@ for cycle in 1...cycles {
         var matched = Set<String>()  // users whose seed some token slot, letter or URI carries
 
         // Every token slot belongs to the user the register records there, with their seed.
-        for index in 0..<tokenUsers {
-            let serial = String(format: "TFEMU%04d", index + 1)
+        for serial in tokenSerials {
+            let isNitrokey = nitrokeySerials.contains(serial)
             let owner = users.first { $0.tokenSerial == serial && $0.state != .revoked }
-            var pin = askedPIN
+            // A Pro whose user was never reached keeps its factory PIN.
+            var pin = isNitrokey && owner == nil ? nitrokeyFactoryPIN : askedPIN
             if generatePINs, let owner {
                 let slip = "\(out)/pins/\(owner.entry.username).\(owner.entry.language.rawValue).txt"
                 let text = (try? String(contentsOfFile: slip, encoding: .utf8)) ?? ""
@@ -286,18 +311,26 @@ for cycle in 1...cycles {
                     problem(cycle, "\(serial) slot \(slot.slot) (\(slot.account)) has no seed in the register")
                     continue
                 }
-                if slot.account != holder.entry.email {
+                // A Pro keeps names of at most 15 bytes: "ACME:" and the account's beginning.
+                let name =
+                    isNitrokey
+                    ? String(decoding: Array("ACME:\(holder.entry.email)".utf8.prefix(15).dropFirst(5)), as: UTF8.self)
+                    : holder.entry.email
+                if slot.account != name {
                     counts.disagreeing += 1
-                    problem(cycle, "\(serial) slot \(slot.slot) is named \(slot.account), not \(holder.entry.email)")
+                    problem(cycle, "\(serial) slot \(slot.slot) is named \(slot.account), not \(name)")
                 }
+                // A spec token computes for any time asked; a Pro for its clock, set to this computer's.
                 let code = try ChildProcess.run(
-                    tokenforge, ["code", "--slot", String(slot.slot), "--device", serial, "--at", String(codeTime)],
+                    tokenforge,
+                    ["code", "--slot", String(slot.slot), "--device", serial] + (isNitrokey ? [] : ["--at", String(codeTime)]),
                     environment: tokenEnvironment, timeout: .seconds(30))
-                let expectedCode = try TOTPGenerator(
+                let generator = try TOTPGenerator(
                     secret: try Secret(base32: seed), algorithm: holder.algorithm, digits: holder.digits,
                     period: holder.period)
-                    .code(at: codeTime)
-                if code.status != 0 || code.stdout.trimmingCharacters(in: .whitespacesAndNewlines) != expectedCode {
+                let now = Int64(Date().timeIntervalSince1970)
+                let expectedCodes = try (isNitrokey ? [now - 30, now, now + 30] : [codeTime]).map { try generator.code(at: $0) }
+                if code.status != 0 || !expectedCodes.contains(code.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) {
                     if code.status == 77 { counts.unknownPIN += 1 } else { counts.disagreeing += 1 }
                     problem(cycle, "\(serial) slot \(slot.slot) of \(holder.entry.username): code --slot exited \(code.status), its code is not the register seed's")
                 } else if matched.contains(holder.entry.username) {
@@ -498,6 +531,7 @@ func row(_ name: String, _ value: Int) -> String { "| \(name) | \(value) |" }
 print("| issue-soak \(cycles) \(seed) | |")
 print("|---|---|")
 print(row("cycles", cycles))
+print(row("cycles with a Nitrokey Pro user", nitrokeyCycles))
 print(row("kills (SIGKILL after a random delay)", kills.delay))
 print(row("kills (SIGKILL after a random committed step)", kills.step))
 print(row("resumed runs (issue --resume)", resumes))
