@@ -456,7 +456,7 @@ public final class IssueRun {
         let capabilities = try driver.capabilities()
         let pinSet = try capabilities.alwaysHasPIN || driver.tokenInfo().pinSet
         if let known = try register.tokenPIN(serial) {
-            if pinSet { return try driver.verifyPIN(PIN(bytes: known)) }
+            if pinSet { return try unlockWithKnownPIN(driver, PIN(bytes: known)) }
             return try TokenMaintenance(driver: driver).setPIN(PIN(bytes: known))
         }
         let current = pinSet ? try options.currentTokenPIN() : nil
@@ -478,6 +478,21 @@ public final class IssueRun {
             try TokenMaintenance(driver: driver).setPIN(new)
         }
         summary.pinSlips[user.entry.username] = slip
+    }
+
+    /// Unlocks with the register's PIN. A run stopped while changing the PIN leaves the token
+    /// with its old one (the register keeps the new one first): then the current PIN unlocks it
+    /// and the change is made again, while a wrong try cannot block the token.
+    private func unlockWithKnownPIN(_ driver: any OTPTokenDriver, _ known: PIN) throws {
+        do {
+            try driver.verifyPIN(known)
+            return
+        } catch {
+            guard case .pin(.wrong(let retriesLeft)) = error, retriesLeft >= 2 else { throw error }
+        }
+        let current = try options.currentTokenPIN()
+        try driver.verifyPIN(current)
+        try TokenMaintenance(driver: driver).changePIN(from: current, to: known)
     }
 
     /// A random PIN of digits, 8 long where the rule allows.

@@ -5,6 +5,10 @@ import TestSupport
 import Testing
 
 /// One slot as `slots --json` prints it.
+struct PINRetriesJSON: Decodable {
+    let pinRetries: Int
+}
+
 struct SlotJSON: Decodable, Equatable {
     let slot: Int
     let type: String
@@ -193,6 +197,39 @@ struct IssueCommandTests {
 /// Staff issuance onto a Nitrokey Pro served by the emulator.
 @Suite(.timeLimit(.minutes(5)))
 struct NitrokeyIssueTests {
+    /// A run killed between sealing a Pro's new admin PIN in the register and changing it on the
+    /// Pro: the next run finds the register's PIN wrong, unlocks with the current one, changes it
+    /// again, and the Pro's tries are whole again.
+    @Test func aPINChangeThatDidNotReachTheProIsMadeAgain() throws {
+        let emulator = try EmulatorHarness(count: 0, extraArguments: ["--nitrokey", "1"])
+        let devices = try emulator.tokenforge(["devices"])
+        let serial = try #require(
+            devices.stdout.split(separator: "\n").first { $0.contains("20a0:4108") }?.split(separator: "\t").first)
+        _ = try emulator.directory.file(
+            "roster.csv",
+            contents: "username,display_name,email,language,method,token_serial\nnk,Nina Kunz,nina@example.org,de,token,\(serial)\n")
+        let registerPath = emulator.directory.path("register.sqlite")
+        do {
+            let register = try Register(path: registerPath, passphrase: "admin passphrase", newKey: .lowCost())
+            try register.storeTokenPIN(String(serial), Array("87654321".utf8))
+        }
+        let issued = try emulator.tokenforge(
+            [
+                "issue", emulator.directory.path("roster.csv"), "--issuer", "ACME", "--out", emulator.directory.path("out"),
+                "--export", "uris", "--token-pin", "ask", "--register", registerPath,
+            ],
+            environment: [
+                "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PIN": "12345678",
+                "TOKENFORGE_TOKEN_PIN": "11112222",
+            ])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        #expect(issued.stderr.contains("nk: token \(serial) programmed and verified"))
+        let info = try emulator.tokenforge(["info", "--json", "--device", String(serial)]).json(PINRetriesJSON.self)
+        #expect(info.pinRetries == 3)
+        let slots = try emulator.tokenforge(["slots", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "87654321"])
+        #expect(slots.status == 0, "\(slots.stderr)")
+    }
+
     /// A Pro keeps 15 bytes of "issuer:account": its slot is still known as the user's, so a
     /// reissue (or a resumed run) writes into it again and a revoke erases it.
     @Test func aLongAccountShortenedByTheProKeepsItsSlotThroughReissueAndRevoke() throws {
