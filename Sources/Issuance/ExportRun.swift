@@ -48,7 +48,9 @@ public struct ExportRun {
         public var changes: Int { formats.reduce(0) { $0 + $1.written.count + $1.removals.count } }
     }
 
-    public struct FormatOutcome: Equatable, Sendable {
+    /// Encoded (the run's manifest, `export --json`) as its format's name, `since`, the files,
+    /// the users written with their change, and the removals with their reason.
+    public struct FormatOutcome: Equatable, Sendable, Encodable {
         public var format: ExportFormat
         /// The run the changes were counted from; nil for the format's first export.
         public var since: String?
@@ -323,40 +325,31 @@ public struct ExportRun {
             let time: String
             let admin: String?
             let mode: String
-            let formats: [Format]
-        }
-        struct Format: Encodable {
-            let format: String
-            let since: String?
-            let files: [String]
-            let written: [Written]
-            let removals: [Removed]
-        }
-        struct Written: Encodable {
-            let username: String
-            let serial: String
-            let change: String
-        }
-        struct Removed: Encodable {
-            let serial: String
-            let username: String
-            let reason: String
+            let formats: [FormatOutcome]
         }
         let manifest = Manifest(
             run: name, time: AuditEntry.format(options.now()), admin: register.admin,
-            mode: options.changesSinceLast ? "changes-since-last" : "full",
-            formats: outcomes.map { outcome in
-                Format(
-                    format: outcome.format.rawValue, since: outcome.since, files: outcome.files,
-                    written: outcome.written.map {
-                        Written(username: $0.username, serial: $0.serial, change: $0.change.rawValue)
-                    },
-                    removals: outcome.removals.map {
-                        Removed(serial: $0.serial, username: $0.username, reason: $0.reason.rawValue)
-                    })
-            })
+            mode: options.changesSinceLast ? "changes-since-last" : "full", formats: outcomes)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(manifest)) + [0x0A]
+    }
+}
+
+extension ExportRun.FormatOutcome {
+    private enum CodingKeys: String, CodingKey { case format, since, files, written, removals }
+    private struct Written: Encodable { let username, serial, change: String }
+    private struct Removed: Encodable { let serial, username, reason: String }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format.rawValue, forKey: .format)
+        try container.encodeIfPresent(since, forKey: .since)
+        try container.encode(files, forKey: .files)
+        try container.encode(
+            written.map { Written(username: $0.username, serial: $0.serial, change: $0.change.rawValue) }, forKey: .written)
+        try container.encode(
+            removals.map { Removed(serial: $0.serial, username: $0.username, reason: $0.reason.rawValue) },
+            forKey: .removals)
     }
 }

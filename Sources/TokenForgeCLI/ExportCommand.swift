@@ -82,50 +82,20 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-/// `export --json`: the run and, per format, users written, removals and files.
+/// `export --json`: the run and, per format, users written, removals and files (as paths).
 struct ExportJSON: Encodable {
     let run: String?
     let directory: String?
     let mode: String
     let changes: Int
-    let formats: [Format]
-
-    struct Format: Encodable {
-        let format: String
-        let since: String?
-        let written: [Written]
-        let removals: [Removed]
-        let files: [String]
-    }
-
-    struct Written: Encodable {
-        let username: String
-        let serial: String
-        let change: String
-    }
-
-    struct Removed: Encodable {
-        let serial: String
-        let username: String
-        let reason: String
-    }
+    let formats: [ExportRun.FormatOutcome]
 
     init(_ outcome: ExportRun.Outcome) {
         run = outcome.run
         directory = outcome.directory
         mode = outcome.changesOnly ? "changes-since-last" : "full"
         changes = outcome.changes
-        formats = outcome.formats.map { format in
-            Format(
-                format: format.format.rawValue, since: format.since,
-                written: format.written.map {
-                    Written(username: $0.username, serial: $0.serial, change: $0.change.rawValue)
-                },
-                removals: format.removals.map {
-                    Removed(serial: $0.serial, username: $0.username, reason: $0.reason.rawValue)
-                },
-                files: format.files)
-        }
+        formats = outcome.formats
     }
 }
 
