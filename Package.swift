@@ -273,7 +273,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DurableFilesTests",
-            dependencies: ["DurableFiles", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["DurableFiles", "CFileSync", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(
             name: "VirtualTokenTests",

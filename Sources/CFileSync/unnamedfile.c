@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "CFileSync.h"
 
@@ -18,4 +20,20 @@ int cfilesync_link_unnamed(int fd, const char *path) {
     char source[64];
     snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
     return linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+int cfilesync_remove_abandoned(const char *path) {
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT;
+    int removed = 0;
+    struct stat opened, named;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &opened) == 0 && lstat(path, &named) == 0
+        && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino)
+        removed = unlink(path) == 0 || errno == ENOENT;
+    close(fd);
+    return removed;
+}
+
+int cfilesync_lock_exclusive(int fd) {
+    return flock(fd, LOCK_EX);
 }

@@ -26,14 +26,16 @@ public enum DurableFile {
         try checkTarget(path, existing: existing)
         let file = try createFile(beside: path, in: directory, permissions: permissions)
         let descriptor = file.descriptor
-        var placed = false
+        var closed = false
+        var temporary = file.name
         defer {
-            if !placed {
-                try? descriptor.close()
-                if let name = file.name { try? Syscalls.unlink(name) }
-            }
+            if !closed { try? descriptor.close() }
+            if let temporary { try? Syscalls.unlink(temporary) }
         }
         let shown = file.name ?? path
+        // Held until the file has its final name: a temporary name whose lock is free was left by
+        // a writer that is gone (`removeIfAbandoned`).
+        try step(shown, "flock") { () throws(Errno) in try Syscalls.lockExclusive(descriptor) }
         try step(shown, "fchmod") { () throws(Errno) in try Syscalls.fchmod(descriptor, permissions) }
         let actual = try step(shown, "fstat") { () throws(Errno) in try descriptor.stat().permissions }
         guard actual == permissions else {
@@ -41,42 +43,33 @@ public enum DurableFile {
         }
         try step(shown, "write") { () throws(Errno) in try writeAll(bytes, to: descriptor) }
         if batch == nil { try step(shown, "fsync") { () throws(Errno) in try Syscalls.fsync(descriptor) } }
-        // A file still without a name gets its temporary name only now, whole: a process killed
-        // before this leaves nothing behind.
-        let temporary: FilePath?
-        switch (file.name, existing) {
-        case (nil, .refuse):
-            temporary = nil
+        if file.name == nil {
+            // The file gets a name only now, whole: at the path when nothing is there, else a
+            // temporary name to rename over the file it replaces.
             do { try Syscalls.linkUnnamed(descriptor, path) } catch {
-                throw DurableFileError(
-                    path: path, reason: error == .fileExists ? .exists : .system(operation: "link", error))
-            }
-        case (nil, .replaceRegularFile):
-            temporary = try nameUnnamed(descriptor, beside: path, in: directory)
-        case (let name?, _):
-            temporary = name
-        }
-        placed = true
-        do throws(DurableFileError) {
-            try step(shown, "close") { () throws(Errno) in
-                do { try descriptor.close() } catch { throw (error as? Errno) ?? .ioError }
-            }
-            if let temporary {
-                switch existing {
-                case .refuse:
-                    do { try Syscalls.link(temporary, path) } catch {
-                        throw DurableFileError(
-                            path: path, reason: error == .fileExists ? .exists : .system(operation: "link", error))
-                    }
-                    try? Syscalls.unlink(temporary)
-                case .replaceRegularFile:
-                    try checkTarget(path, existing: existing)
-                    try step(path, "rename") { () throws(Errno) in try Syscalls.rename(temporary, path) }
+                guard error == .fileExists, existing == .replaceRegularFile else {
+                    throw DurableFileError(
+                        path: path, reason: error == .fileExists ? .exists : .system(operation: "link", error))
                 }
+                temporary = try nameUnnamed(descriptor, beside: path, in: directory)
             }
-        } catch {
-            if let temporary { try? Syscalls.unlink(temporary) }
-            throw error
+        }
+        if let named = temporary {
+            switch existing {
+            case .refuse:
+                do { try Syscalls.link(named, path) } catch {
+                    throw DurableFileError(
+                        path: path, reason: error == .fileExists ? .exists : .system(operation: "link", error))
+                }
+            case .replaceRegularFile:
+                try checkTarget(path, existing: existing)
+                try step(path, "rename") { () throws(Errno) in try Syscalls.rename(named, path) }
+                temporary = nil
+            }
+        }
+        closed = true
+        try step(shown, "close") { () throws(Errno) in
+            do { try descriptor.close() } catch { throw (error as? Errno) ?? .ioError }
         }
         if let batch {
             batch.add(directory)
@@ -189,10 +182,22 @@ public enum DurableFile {
         }
     }
 
-    /// Gives the whole, unnamed file a hidden temporary name beside `path`, for rename(2).
+    /// Gives the whole, unnamed file a hidden temporary name beside `path`, for rename(2):
+    /// `.NAME.tmp`, after removing one a killed writer left there; a random one while another
+    /// writer holds that name.
     private static func nameUnnamed(_ descriptor: FileDescriptor, beside path: FilePath, in directory: FilePath)
         throws(DurableFileError) -> FilePath
     {
+        let fixed = directory.appending(".\(path.lastComponent?.string ?? "file").tmp")
+        for _ in 0..<2 {
+            do {
+                try Syscalls.linkUnnamed(descriptor, fixed)
+                return fixed
+            } catch {
+                guard error == .fileExists else { throw DurableFileError(path: fixed, reason: .system(operation: "link", error)) }
+                guard Syscalls.removeIfAbandoned(fixed) else { break }
+            }
+        }
         var random = SystemRandomNumberGenerator()
         while true {
             let temporary = temporaryName(beside: path, in: directory, using: &random)

@@ -52,6 +52,17 @@ enum Syscalls {
         try retrying { path.withPlatformString { cfilesync_link_unnamed(descriptor.rawValue, $0) } }
     }
 
+    /// flock(2) LOCK_EX on `descriptor`, held until it is closed.
+    static func lockExclusive(_ descriptor: FileDescriptor) throws(Errno) {
+        try retrying { cfilesync_lock_exclusive(descriptor.rawValue) }
+    }
+
+    /// Removes the temporary file at `path` when no writer holds its lock (its writer was
+    /// killed); true when nothing is left at `path`.
+    static func removeIfAbandoned(_ path: FilePath) -> Bool {
+        path.withPlatformString { cfilesync_remove_abandoned($0) } == 1
+    }
+
     static func unlink(_ path: FilePath) throws(Errno) {
         try retrying { path.withPlatformString { Glibc.unlink($0) } }
     }

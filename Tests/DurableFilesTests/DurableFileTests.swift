@@ -1,3 +1,4 @@
+import CFileSync
 import DurableFiles
 import Foundation
 import SystemPackage
@@ -63,6 +64,28 @@ struct DurableFileTests {
         #expect(try contents(path) == Array("PIN 1234".utf8))
         #expect(try mode(path) == 0o600)
         #expect(try leftovers().isEmpty)
+    }
+
+    /// Replacing a file renames a temporary `.NAME.tmp` over it. One left by a killed writer
+    /// (its lock free) is removed by the next write of the file; one a live writer holds locked
+    /// is left to it.
+    @Test func aTemporaryLeftByAKilledWriterIsRemovedButALiveWritersIsNot() throws {
+        let path = directory.appending("slip.txt")
+        let temporary = directory.appending(".slip.txt.tmp")
+        try DurableFile.write([1], to: path)
+        FileManager.default.createFile(atPath: temporary.string, contents: Data("old PIN".utf8))
+        try DurableFile.write([2], to: path, existing: .replaceRegularFile)
+        #expect(try contents(path) == [2])
+        #expect(try leftovers().isEmpty)
+
+        FileManager.default.createFile(atPath: temporary.string, contents: Data("in use".utf8))
+        let writer = try FileDescriptor.open(temporary, .readOnly)
+        defer { try? writer.close() }
+        #expect(cfilesync_lock_exclusive(writer.rawValue) == 0)
+        try DurableFile.write([3], to: path, existing: .replaceRegularFile)
+        #expect(try contents(path) == [3])
+        #expect(try contents(temporary) == Array("in use".utf8))
+        #expect(try leftovers() == [".slip.txt.tmp"])
     }
 
     @Test func refusesAnExistingPathUnlessReplacingIsAsked() throws {
