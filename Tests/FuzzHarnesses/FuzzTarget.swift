@@ -96,15 +96,49 @@ public struct FuzzTarget: Sendable {
         return DeviceIdentity(serial: "TFFUZZ0001", key: key, attestationSignature: [UInt8](repeating: 0, count: 64))
     }()
 
+    static let specToken11: SpecToken.Configuration = {
+        var configuration = SpecToken.Configuration()
+        configuration.firmwareVersion = [1, 1, 0]
+        return configuration
+    }()
+    static let specToken10: SpecToken.Configuration = {
+        var configuration = SpecToken.Configuration()
+        configuration.firmwareVersion = [1, 0, 0]
+        return configuration
+    }()
+
+    /// The flash of a new device, made once: each input mounts a copy, which is quicker than
+    /// making the device anew and leaves it in the same state.
+    static func snapshot(_ make: (MemoryFlashMedium) throws -> Void) -> [UInt8] {
+        let medium = MemoryFlashMedium()
+        do { try make(medium) } catch { preconditionFailure("a blank device does not mount: \(error)") }
+        return medium.bytes
+    }
+
+    static let blankSpecTokens: [[UInt8]: [UInt8]] = Dictionary(
+        uniqueKeysWithValues: [specToken11, specToken10].map { configuration in
+            (
+                configuration.firmwareVersion,
+                snapshot {
+                    _ = try SpecToken(
+                        medium: $0, clock: ManualDeviceClock(), random: FuzzRandom(seed: 7), configuration: configuration,
+                        newIdentity: identity)
+                }
+            )
+        })
+
+    static func blankImage(of configuration: SpecToken.Configuration) -> [UInt8] {
+        blankSpecTokens[configuration.firmwareVersion]!
+    }
+
     /// The token's side: a 1.1 spec token with a PIN, fed the input as output reports.
     static func tokenWireToken(_ bytes: [UInt8]) {
         let clock = ManualDeviceClock()
-        var configuration = SpecToken.Configuration()
-        configuration.firmwareVersion = bytes.first.map { $0 & 1 == 0 ? [1, 1, 0] : [1, 0, 0] } ?? [1, 1, 0]
+        let configuration = bytes.first.map { $0 & 1 == 0 ? specToken11 : specToken10 } ?? specToken11
         guard
             let token = try? SpecToken(
-                medium: MemoryFlashMedium(), clock: clock, random: FuzzRandom(seed: 7), configuration: configuration,
-                newIdentity: identity)
+                medium: MemoryFlashMedium(bytes: blankImage(of: configuration)), clock: clock,
+                random: FuzzRandom(seed: 7), configuration: configuration, newIdentity: identity)
         else { preconditionFailure("a blank token does not mount") }
         for start in stride(from: 0, to: bytes.count, by: Framing.reportSize) {
             var report = Array(bytes[start..<min(bytes.count, start + Framing.reportSize)])
@@ -131,6 +165,10 @@ public struct FuzzTarget: Sendable {
         }
     }
 
+    static let blankPro = snapshot {
+        _ = try NitrokeyPro(medium: $0, clock: ManualDeviceClock(), random: FuzzRandom(seed: 9), cardSerial: 1)
+    }
+
     /// The device's side: an emulated Pro (firmware 0.15 or 0.7) fed the input as command reports.
     static func nitrokeyDevice(_ bytes: [UInt8]) {
         let clock = ManualDeviceClock(seconds: 0, milliseconds: 1_000)
@@ -138,8 +176,8 @@ public struct FuzzTarget: Sendable {
         configuration.firmware = bytes.first.map { $0 & 1 == 0 ? .zeroFifteen : .zeroSeven } ?? .zeroFifteen
         guard
             let pro = try? NitrokeyPro(
-                medium: MemoryFlashMedium(), clock: clock, random: FuzzRandom(seed: 9), configuration: configuration,
-                cardSerial: 1)
+                medium: MemoryFlashMedium(bytes: blankPro), clock: clock, random: FuzzRandom(seed: 9),
+                configuration: configuration, cardSerial: 1)
         else { preconditionFailure("a blank Pro does not mount") }
         for start in stride(from: 0, to: bytes.count, by: NitrokeyReport.size) {
             var report = Array(bytes[start..<min(bytes.count, start + NitrokeyReport.size)])
@@ -211,10 +249,12 @@ extension FuzzTarget {
         }
     }
 
+    static let blankCard = snapshot { _ = try OATHCard(medium: $0, random: FuzzRandom(seed: 11), serial: 1) }
+
     /// The card's side: command APDUs (each preceded by its length byte) into a virtual YubiKey
     /// OATH application; every APDU the card accepts as a command re-encodes to the same command.
     static func oathCard(_ bytes: [UInt8]) {
-        guard let card = try? OATHCard(medium: MemoryFlashMedium(), random: FuzzRandom(seed: 11), serial: 1)
+        guard let card = try? OATHCard(medium: MemoryFlashMedium(bytes: blankCard), random: FuzzRandom(seed: 11), serial: 1)
         else { preconditionFailure("a blank OATH card does not mount") }
         var index = 0
         while index < bytes.count {
@@ -250,9 +290,10 @@ extension FuzzTarget {
         let clock = DriftingClock()
         guard
             let token = try? SpecToken(
-                medium: MemoryFlashMedium(), clock: clock, random: FuzzRandom(seed: 3), newIdentity: identity),
+                medium: MemoryFlashMedium(bytes: blankImage(of: specToken11)), clock: clock, random: FuzzRandom(seed: 3),
+                newIdentity: identity),
             let pro = try? NitrokeyPro(
-                medium: MemoryFlashMedium(), clock: ManualDeviceClock(), random: FuzzRandom(seed: 5), cardSerial: 2),
+                medium: MemoryFlashMedium(bytes: blankPro), clock: ManualDeviceClock(), random: FuzzRandom(seed: 5)),
             let server = try? EmulatorServer(
                 socketPath: socketPath,
                 devices: [SpecTokenDevice(token: token, clock: clock), NitrokeyProDevice(pro: pro, name: "NKFUZZ0001")])
