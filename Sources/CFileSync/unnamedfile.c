@@ -27,8 +27,8 @@ int cfilesync_remove_abandoned(const char *path) {
     if (fd < 0) return errno == ENOENT;
     int removed = 0;
     struct stat opened, named;
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &opened) == 0 && lstat(path, &named) == 0
-        && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino)
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &opened) == 0 && S_ISREG(opened.st_mode)
+        && lstat(path, &named) == 0 && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino)
         removed = unlink(path) == 0 || errno == ENOENT;
     close(fd);
     return removed;

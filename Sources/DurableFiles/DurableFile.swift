@@ -5,8 +5,10 @@ public import SystemPackage
 /// (checked), written and fsynced, then named: linked at the path, or, to replace a file, given
 /// a hidden temporary name and renamed over it; then the directory is fsynced. Readers see the
 /// old file or the new one, never a mix, and a process killed while writing leaves nothing
-/// behind. What is at the path is replaced only when asked and only if it is a regular file; in
-/// a batch, files are not synced one by one but once per directory when the batch is synced.
+/// behind (killed between naming a replacement and renaming it, it leaves `.NAME.tmp`, whole,
+/// which the next write of the file removes). What is at the path is replaced only when asked
+/// and only if it is a regular file; in a batch, files are not synced one by one but once per
+/// directory when the batch is synced.
 public enum DurableFile {
     /// What to do when something is already at the path.
     public enum Existing: Sendable {
@@ -34,8 +36,8 @@ public enum DurableFile {
         }
         let shown = file.name ?? path
         // Held until the file has its final name: a temporary name whose lock is free was left by
-        // a writer that is gone (`removeIfAbandoned`).
-        try step(shown, "flock") { () throws(Errno) in try Syscalls.lockExclusive(descriptor) }
+        // a writer that is gone (`removeIfAbandoned`). Without the lock no shared name is used.
+        let locked = (try? Syscalls.lockExclusive(descriptor)) != nil
         try step(shown, "fchmod") { () throws(Errno) in try Syscalls.fchmod(descriptor, permissions) }
         let actual = try step(shown, "fstat") { () throws(Errno) in try descriptor.stat().permissions }
         guard actual == permissions else {
@@ -51,7 +53,7 @@ public enum DurableFile {
                     throw DurableFileError(
                         path: path, reason: error == .fileExists ? .exists : .system(operation: "link", error))
                 }
-                temporary = try nameUnnamed(descriptor, beside: path, in: directory)
+                temporary = try nameUnnamed(descriptor, beside: path, in: directory, shared: locked)
             }
         }
         if let named = temporary {
@@ -183,13 +185,13 @@ public enum DurableFile {
     }
 
     /// Gives the whole, unnamed file a hidden temporary name beside `path`, for rename(2):
-    /// `.NAME.tmp`, after removing one a killed writer left there; a random one while another
-    /// writer holds that name.
-    private static func nameUnnamed(_ descriptor: FileDescriptor, beside path: FilePath, in directory: FilePath)
-        throws(DurableFileError) -> FilePath
-    {
+    /// `.NAME.tmp` (`shared`, when the writer holds its lock), after removing one a killed writer
+    /// left there; a random one while another writer holds that name.
+    private static func nameUnnamed(
+        _ descriptor: FileDescriptor, beside path: FilePath, in directory: FilePath, shared: Bool
+    ) throws(DurableFileError) -> FilePath {
         let fixed = directory.appending(".\(path.lastComponent?.string ?? "file").tmp")
-        for _ in 0..<2 {
+        for _ in 0..<(shared ? 2 : 0) {
             do {
                 try Syscalls.linkUnnamed(descriptor, fixed)
                 return fixed

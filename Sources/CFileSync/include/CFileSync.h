@@ -20,7 +20,7 @@ int cfilesync_link_unnamed(int fd, const char *path);
 /* flock(2) LOCK_EX, which Swift cannot call (the name is also a struct's). */
 int cfilesync_lock_exclusive(int fd);
 
-/* Removes the temporary file at `path` if no process holds a flock(2) on it (its writer holds
+/* Removes the regular file at `path` if no process holds a flock(2) on it (its writer holds
    one until the file has its final name, so a free lock means the writer was killed); 1 when
    nothing is left at `path`, 0 when a writer still holds it or it cannot be removed. */
 int cfilesync_remove_abandoned(const char *path);
