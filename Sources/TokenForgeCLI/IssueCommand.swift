@@ -186,7 +186,7 @@ struct IssuanceOptions: ParsableArguments {
                     throw CLIFailure(
                         status: .pin,
                         message:
-                            "\(name): the \(rule.name) chosen has \(chosen.bytes.count) characters; this token's has \(rule.lengths.lowerBound) to \(rule.lengths.upperBound)"
+                            "\(name): the \(rule.name) chosen has \(chosen.bytes.count) characters; the token takes \(rule.lengths.lowerBound) to \(rule.lengths.upperBound)"
                     )
                 }
                 return chosen

@@ -197,6 +197,31 @@ struct IssueCommandTests {
 /// Staff issuance onto a Nitrokey Pro served by the emulator.
 @Suite(.timeLimit(.minutes(5)))
 struct NitrokeyIssueTests {
+    /// A chosen admin PIN the Pro cannot take is refused naming the user, before the Pro changes.
+    @Test func aChosenPINOfTheWrongLengthIsRefusedNamingTheUser() throws {
+        let emulator = try EmulatorHarness(count: 0, extraArguments: ["--nitrokey", "1"])
+        let devices = try emulator.tokenforge(["devices"])
+        let serial = try #require(
+            devices.stdout.split(separator: "\n").first { $0.contains("20a0:4108") }?.split(separator: "\t").first)
+        _ = try emulator.directory.file(
+            "roster.csv",
+            contents: "username,display_name,email,language,method,token_serial\nnk,Nina Kunz,nina@example.org,de,token,\(serial)\n")
+        let issued = try emulator.tokenforge(
+            [
+                "issue", emulator.directory.path("roster.csv"), "--issuer", "ACME", "--out", emulator.directory.path("out"),
+                "--export", "uris", "--token-pin", "ask", "--register", emulator.directory.path("register.sqlite"),
+            ],
+            environment: [
+                "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PIN": "12345678",
+                "TOKENFORGE_TOKEN_PIN": "123456",
+            ])
+        #expect(issued.status == 77)
+        #expect(issued.stderr.contains("Nina Kunz: the admin PIN chosen has 6 characters; the token takes 8 to 20"), "\(issued.stderr)")
+        let slots = try emulator.tokenforge(["slots", "--json", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "12345678"])
+        #expect(slots.status == 0, "the factory PIN no longer opens the Pro: \(slots.stderr)")
+        #expect(try slots.json([SlotJSON].self).isEmpty)
+    }
+
     /// A run killed between sealing a Pro's new admin PIN in the register and changing it on the
     /// Pro: the next run finds the register's PIN wrong, unlocks with the current one, changes it
     /// again, and the Pro's tries are whole again.
