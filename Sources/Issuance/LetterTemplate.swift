@@ -10,16 +10,26 @@ struct LetterTemplate: Sendable {
 
     init(_ text: String, file: String, fields: Set<String>, requiresQRCode: Bool) throws(LetterTemplateError) {
         let tags = Self.tags(in: text)
-        var depth = 0
+        // A section inside one of the same name would repeat the list it iterates once per item
+        // of itself, so work and output would grow as a power of the nesting.
+        var open: [String] = []
+        var qrCodes = 0
         for tag in tags {
             switch tag.kind {
             case "#", "^":
-                depth += 1
-                if depth > LetterRenderer.maximumTemplateNesting {
+                if open.contains(tag.name) { throw .nestedInItself(file: file, line: tag.line, name: tag.name) }
+                open.append(tag.name)
+                if open.count > LetterRenderer.maximumTemplateNesting {
                     throw .nestedTooDeep(file: file, line: tag.line, limit: LetterRenderer.maximumTemplateNesting)
                 }
-            case "/": depth -= 1
-            default: break
+            case "/": _ = open.popLast()
+            default:
+                if ["qrPNG", "qrSVG"].contains(tag.name) {
+                    qrCodes += 1
+                    if qrCodes > LetterRenderer.maximumQRCodes {
+                        throw .tooManyQRCodes(file: file, line: tag.line, limit: LetterRenderer.maximumQRCodes)
+                    }
+                }
             }
         }
         do {

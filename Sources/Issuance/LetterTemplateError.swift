@@ -10,6 +10,10 @@ public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvert
     case tooLarge(String, limit: Int)
     /// Sections nest deeper than `LetterRenderer.maximumTemplateNesting`.
     case nestedTooDeep(file: String, line: Int, limit: Int)
+    /// A section opened inside a section of the same name.
+    case nestedInItself(file: String, line: Int, name: String)
+    /// More QR-code tags than `LetterRenderer.maximumQRCodes`.
+    case tooManyQRCodes(file: String, line: Int, limit: Int)
     /// A tag names a field letters do not have.
     case unknownField(file: String, line: Int, name: String)
     /// A tag TokenForge's letters do not support (partials, delimiter changes, inheritance).
@@ -30,6 +34,10 @@ public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvert
         case .tooLarge(let path, let limit): "\(path) is larger than \(limit / 1024) KiB: a letter template is far smaller"
         case .nestedTooDeep(let file, let line, let limit):
             "\(file):\(line): sections nest more than \(limit) deep"
+        case .nestedInItself(let file, let line, let name):
+            "\(file):\(line): a {{#\(name)}} or {{^\(name)}} section inside one of the same name is not allowed"
+        case .tooManyQRCodes(let file, let line, let limit):
+            "\(file):\(line): more than \(limit) QR codes ({{{qrPNG}}}, {{{qrSVG}}}) in one template"
         case .unknownField(let file, let line, let name):
             "\(file):\(line): unknown field \"\(name)\" (the fields are listed in the README, \"Letter templates\")"
         case .unsupportedTag(let file, let line, let tag):

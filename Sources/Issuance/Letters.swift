@@ -69,6 +69,9 @@ public struct LetterRenderer: Sendable {
     /// or three; the bound keeps a hostile template from exhausting the stack.
     public static let maximumTemplateNesting = 16
 
+    /// The most QR-code tags a template may hold: each is replaced by the whole image.
+    public static let maximumQRCodes = 8
+
     /// The largest template file read: letters are a few KiB, with the QR code filled in later.
     public static let maximumTemplateBytes = 1 << 20
 

@@ -72,8 +72,7 @@ struct LetterTemplateTests {
         let depth = 20_000
         let path = try write(
             "letter.fr.mustache",
-            "{{{qrPNG}}}\n" + String(repeating: "{{#greeting}}", count: depth)
-                + String(repeating: "{{/greeting}}", count: depth))
+            "{{{qrPNG}}}\n" + (0..<depth).map { "{{#s\($0)}}" }.joined() + (0..<depth).reversed().map { "{{/s\($0)}}" }.joined())
         #expect(throws: LetterTemplateError.nestedTooDeep(file: path, line: 2, limit: LetterRenderer.maximumTemplateNesting)) {
             try LetterRenderer(overrides: directory, languages: [.fr])
         }
@@ -81,11 +80,43 @@ struct LetterTemplateTests {
 
     @Test func sectionsNestedToTheBoundAreAccepted() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let depth = LetterRenderer.maximumTemplateNesting
+        let names = [
+            "name", "username", "issuer", "account", "app", "language", "date", "title", "greeting", "intro",
+            "requirement", "installHeading", "install", "protectHeading", "protect", "adminHeading",
+        ]
+        #expect(names.count == LetterRenderer.maximumTemplateNesting)
         _ = try write(
             "letter.fr.mustache",
-            "{{{qrPNG}}}" + String(repeating: "{{#greeting}}", count: depth) + String(repeating: "{{/greeting}}", count: depth))
+            "{{{qrPNG}}}" + names.map { "{{#\($0)}}" }.joined() + names.reversed().map { "{{/\($0)}}" }.joined())
         _ = try LetterRenderer(overrides: directory, languages: [.fr])
+    }
+
+    /// The fuzz target's reproducer: {{#manualEntry}} nested in itself repeats the list once per
+    /// row at every level, so rendering ran for minutes; such nesting is refused when loaded.
+    @Test func aSectionInsideOneOfTheSameNameIsRefusedNamingTheLine() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try write(
+            "letter.fr.mustache",
+            "{{{qrPNG}}}\n{{#manualEntry}}{{label}}\n{{#key}}{{^manualEntry}}none{{/manualEntry}}{{/key}}{{/manualEntry}}")
+        #expect(throws: LetterTemplateError.nestedInItself(file: path, line: 3, name: "manualEntry")) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
+        _ = try write("letter.fr.mustache", "{{{qrPNG}}}")
+        let sheet = try write("sheet.fr.mustache", "{{#rows}}{{#rows}}{{label}}{{/rows}}{{/rows}}")
+        #expect(throws: LetterTemplateError.nestedInItself(file: sheet, line: 1, name: "rows")) {
+            try LetterRenderer(overrides: directory, languages: [])
+        }
+    }
+
+    @Test func moreQRCodesThanTheBoundAreRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let within = String(repeating: "{{{qrSVG}}}", count: LetterRenderer.maximumQRCodes)
+        _ = try write("letter.fr.mustache", within)
+        _ = try LetterRenderer(overrides: directory, languages: [.fr])
+        let path = try write("letter.fr.mustache", within + "\n{{{qrPNG}}}")
+        #expect(throws: LetterTemplateError.tooManyQRCodes(file: path, line: 2, limit: LetterRenderer.maximumQRCodes)) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
     }
 
     @Test func aTemplateFileOverTheSizeBoundIsRefusedUnread() throws {
