@@ -59,12 +59,7 @@ struct IssueCommand: ParsableCommand {
     @OptionGroup var pin: PINOptions
 
     func run() throws {
-        let text: String
-        do { text = try String(contentsOfFile: roster, encoding: .utf8) } catch {
-            throw CLIFailure.noInput(
-                "cannot read \(roster): \(FileManager.default.fileExists(atPath: roster) ? "not UTF-8 text" : "no such file")"
-            )
-        }
+        let text = try RosterFile.read(roster)
         let entries: [RosterEntry]
         do { entries = try Roster.parse(text, file: roster) } catch { throw CLIFailure.badInput("\(error)") }
         for warning in Roster.warnings(entries, file: roster) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }

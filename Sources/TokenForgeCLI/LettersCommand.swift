@@ -39,9 +39,7 @@ struct LettersCommand: ParsableCommand {
         try checkNewOutput(pdf)
         var addresses: [String: [String]] = [:]
         if let roster {
-            guard let text = try? String(contentsOfFile: roster, encoding: .utf8) else {
-                throw CLIFailure.noInput("cannot read \(roster)")
-            }
+            let text = try RosterFile.read(roster)
             do {
                 for entry in try Roster.parse(text, file: roster) { addresses[entry.username] = entry.address }
             } catch { throw CLIFailure.badInput("\(error)") }

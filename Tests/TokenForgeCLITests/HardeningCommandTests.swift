@@ -208,6 +208,65 @@ struct BoundsCommandTests {
 }
 
 /// Secrets stay off argv, are long enough, and have one spelling.
+/// Issue 15's remaining cases at the command line.
+@Suite(.timeLimit(.minutes(2)))
+struct HostileCaseCommandTests {
+    @Test func activateRefusesANegativeWindowAsAUsageError() throws {
+        let result = try CLIRunner.run(["activate", "zoe", "123456", "--window=-1"])
+        #expect(result.status == 64)
+        #expect(result.signal == nil)
+        #expect(result.stderr.contains("--window -1 is not in 0...10"), "\(result.stderr)")
+    }
+
+    @Test func aRosterOverTheSizeBoundIsRefusedBeforeAnythingIsWritten() throws {
+        let directory = try TemporaryDirectory()
+        let roster = directory.path("roster.csv")
+        let row = "u,U,u@example.org,en,app," + String(repeating: "x", count: 17 << 20) + "\n"
+        try Data(("username,display_name,email,language,method,app\n" + row).utf8).write(to: URL(fileURLWithPath: roster))
+        let result = try CLIRunner.run(
+            ["issue", roster, "--issuer", "ACME", "--out", directory.path("out"), "--register", directory.path("r.sqlite")],
+            environment: ["TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase"])
+        #expect(result.status == 65)
+        #expect(result.stderr == "tokenforge: \(roster) is larger than 16 MiB, the most TokenForge reads\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("out")))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("r.sqlite")))
+    }
+
+    @Test func qrRefusesAnExistingOutputAndLeavesItAsItWas() throws {
+        let directory = try TemporaryDirectory()
+        let existing = try directory.file("code.svg", contents: "keep\n")
+        let result = try CLIRunner.run(
+            ["qr", "--account", "a", "--secret-file", "-", "--output", existing], stdin: strongSecret)
+        #expect(result.status == 80, "\(result.stderr)")
+        #expect(try String(contentsOfFile: existing, encoding: .utf8) == "keep\n")
+        let uri = try directory.file("code.uri", contents: "keep\n")
+        let second = try CLIRunner.run(
+            ["qr", "--account", "a", "--secret-file", "-", "--output", directory.path("new.svg"), "--uri-output", uri],
+            stdin: strongSecret)
+        #expect(second.status == 80, "\(second.stderr)")
+        #expect(try String(contentsOfFile: uri, encoding: .utf8) == "keep\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("new.svg")))
+    }
+
+    /// A display name a spreadsheet would read as a formula is refused at the roster, naming the
+    /// cell, before anything is written (export cells are neutralised too: FormulaNeutralisingTests).
+    @Test func aFormulaDisplayNameIsRefusedAtTheRoster() throws {
+        let directory = try TemporaryDirectory()
+        let roster = try directory.file(
+            "roster.csv",
+            contents: "username,display_name,email,language,method,app\nzoe,=1+2 Zoe,zoe@example.org,en,app,\n")
+        let issued = try CLIRunner.run(
+            ["issue", roster, "--issuer", "ACME", "--out", directory.path("out"), "--register", directory.path("r.sqlite")],
+            environment: ["TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase"])
+        #expect(issued.status == 65)
+        #expect(
+            issued.stderr
+                == "tokenforge: \(roster):2:2: the display name may not start with = (a spreadsheet reads it as a formula)\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("out")))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("r.sqlite")))
+    }
+}
+
 @Suite(.timeLimit(.minutes(2)))
 struct SecretPolicyCommandTests {
     @Test func aSecretOnTheCommandLineNeedsInsecureArgv() throws {

@@ -52,6 +52,15 @@ struct HardeningDeviceTests {
         #expect(try String(contentsOfFile: existing, encoding: .utf8).hasPrefix("otpauth://totp/zoe?secret="))
     }
 
+    @Test func aOneByteSecretIsNotProgrammed() throws {
+        let emulator = try EmulatorHarness()
+        #expect(try emulator.tokenforge(["pin", "set"]).status == 0)
+        let result = try emulator.tokenforge(["program", "--uri-file", "-"], stdin: "otpauth://totp/a?secret=GE")
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains("the secret of a has 1 byte(s), fewer than the 16"), "\(result.stderr)")
+        #expect(try emulator.tokenforge(["slots"]).stdout == "no slot is in use\n")
+    }
+
     @Test func aPeriodNoTokenCarriesIsRefusedBeforeWriting() throws {
         let emulator = try EmulatorHarness()
         #expect(try emulator.tokenforge(["pin", "set"]).status == 0)
