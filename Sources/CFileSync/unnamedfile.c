@@ -23,7 +23,10 @@ int cfilesync_link_unnamed(int fd, const char *path) {
 }
 
 int cfilesync_remove_abandoned(const char *path) {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat before;
+    if (lstat(path, &before) != 0) return errno == ENOENT;
+    if (!S_ISREG(before.st_mode)) return 0; /* never open a device, FIFO, link or directory */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) return errno == ENOENT;
     int removed = 0;
     struct stat opened, named;

@@ -4,9 +4,10 @@ public import SystemPackage
 /// without a name where the file system allows (O_TMPFILE) with the permissions asked for
 /// (checked), written and fsynced, then named: linked at the path, or, to replace a file, given
 /// a hidden temporary name and renamed over it; then the directory is fsynced. Readers see the
-/// old file or the new one, never a mix, and a process killed while writing leaves nothing
-/// behind (killed between naming a replacement and renaming it, it leaves `.NAME.tmp`, whole,
-/// which the next write of the file removes). What is at the path is replaced only when asked
+/// old file or the new one, never a mix, and on a file system with unnamed files a process
+/// killed while writing leaves nothing behind (killed between naming a replacement and renaming
+/// it, it leaves `.NAME.tmp`, whole, which the next write of the file removes; elsewhere a killed
+/// writer's `.NAME.RANDOM.tmp` stays). What is at the path is replaced only when asked
 /// and only if it is a regular file; in a batch, files are not synced one by one but once per
 /// directory when the batch is synced.
 public enum DurableFile {
@@ -31,8 +32,10 @@ public enum DurableFile {
         var closed = false
         var temporary = file.name
         defer {
-            if !closed { try? descriptor.close() }
+            // The name goes first: once the descriptor is closed its lock is free, and another
+            // writer may take `.NAME.tmp` as abandoned and link its own file there.
             if let temporary { try? Syscalls.unlink(temporary) }
+            if !closed { try? descriptor.close() }
         }
         let shown = file.name ?? path
         // Held until the file has its final name: a temporary name whose lock is free was left by
@@ -69,10 +72,14 @@ public enum DurableFile {
                 temporary = nil
             }
         }
-        closed = true
-        try step(shown, "close") { () throws(Errno) in
-            do { try descriptor.close() } catch { throw (error as? Errno) ?? .ioError }
+        if let named = temporary {
+            try? Syscalls.unlink(named)  // the link at the path (.refuse) holds the file now
+            temporary = nil
         }
+        // The file is written, synced (or synced with its batch) and in place: a failing close
+        // cannot undo that, so it is not reported as a failed write.
+        closed = true
+        try? descriptor.close()
         if let batch {
             batch.add(directory)
         } else {

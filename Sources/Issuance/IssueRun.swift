@@ -424,10 +424,13 @@ public final class IssueRun {
             let uri = try uri(for: user)
             let configuration = SlotConfiguration(uri, truncatingNamesTo: try driver.capabilities().nameBytes)
             let slot: Int
+            // A shortened name (a Pro's) can match another user's: the register must not record
+            // anyone else in the slot.
             if let planned = user.slot, user.tokenSerial == serial,
                 try driver.slots().first(where: { $0.slot == SlotIndex(planned) }).map({
                     driver.holds(user.slotLabel, in: $0)
-                }) ?? true
+                }) ?? true,
+                try register.holders(ofSlot: planned, onToken: serial).allSatisfy({ $0 == username })
             {
                 slot = planned  // a resumed run or a reissue writes into the slot the register recorded
             } else {
@@ -484,6 +487,13 @@ public final class IssueRun {
     /// with its old one (the register keeps the new one first): then the current PIN unlocks it
     /// and the change is made again, while a wrong try cannot block the token.
     private func unlockWithKnownPIN(_ driver: any OTPTokenDriver, _ known: PIN) throws {
+        // With one try left a wrong PIN would block the token: leave it to the administrator.
+        guard try driver.tokenInfo().pinRetries != 1 else {
+            throw TokenError.pin(
+                .policy(
+                    "the token's PIN has 1 try left, which TokenForge does not risk: check the PIN with `tokenforge pin verify`"
+                ))
+        }
         do {
             try driver.verifyPIN(known)
             return

@@ -14,10 +14,17 @@ struct LetterTemplate: Sendable {
         // of itself, so work and output would grow as a power of the nesting.
         var open: [String] = []
         var qrCodes = 0
+        var repeats: LetterTemplateError?  // reported once the template parses
         for tag in tags {
             switch tag.kind {
             case "#", "^":
-                if open.contains(tag.name) { throw .nestedInItself(file: file, line: tag.line, name: tag.name) }
+                if open.contains(tag.name) {
+                    repeats = repeats ?? .nestedInItself(file: file, line: tag.line, name: tag.name)
+                }
+                // A section over the QR code would repeat it once per {{.}} inside.
+                if ["qrPNG", "qrSVG"].contains(tag.name) {
+                    repeats = repeats ?? .qrCodeRepeated(file: file, line: tag.line, section: tag.name)
+                }
                 open.append(tag.name)
                 if open.count > LetterRenderer.maximumTemplateNesting {
                     throw .nestedTooDeep(file: file, line: tag.line, limit: LetterRenderer.maximumTemplateNesting)
@@ -25,6 +32,10 @@ struct LetterTemplate: Sendable {
             case "/": _ = open.popLast()
             default:
                 if ["qrPNG", "qrSVG"].contains(tag.name) {
+                    // Inside a list section the image would be repeated once per item.
+                    if let list = open.first(where: { LetterTemplates.listFields.contains($0) }) {
+                        repeats = repeats ?? .qrCodeRepeated(file: file, line: tag.line, section: list)
+                    }
                     qrCodes += 1
                     if qrCodes > LetterRenderer.maximumQRCodes {
                         throw .tooManyQRCodes(file: file, line: tag.line, limit: LetterRenderer.maximumQRCodes)
@@ -41,6 +52,7 @@ struct LetterTemplate: Sendable {
         } catch {
             throw .syntax(file: file, line: 1, column: 1, reason: "\(error)")
         }
+        if let repeats { throw repeats }
         self.file = file
         var hasQRCode = false
         for tag in tags {

@@ -12,6 +12,8 @@ public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvert
     case nestedTooDeep(file: String, line: Int, limit: Int)
     /// A section opened inside a section of the same name.
     case nestedInItself(file: String, line: Int, name: String)
+    /// The QR code as a section, or inside a section over a list: it would be repeated.
+    case qrCodeRepeated(file: String, line: Int, section: String)
     /// More QR-code tags than `LetterRenderer.maximumQRCodes`.
     case tooManyQRCodes(file: String, line: Int, limit: Int)
     /// A tag names a field letters do not have.
@@ -36,6 +38,8 @@ public enum LetterTemplateError: Error, Equatable, Sendable, CustomStringConvert
             "\(file):\(line): sections nest more than \(limit) deep"
         case .nestedInItself(let file, let line, let name):
             "\(file):\(line): a {{#\(name)}} or {{^\(name)}} section inside one of the same name is not allowed"
+        case .qrCodeRepeated(let file, let line, let section):
+            "\(file):\(line): the QR code inside {{#\(section)}} would be repeated: place it outside list sections, and never as a section"
         case .tooManyQRCodes(let file, let line, let limit):
             "\(file):\(line): more than \(limit) QR codes ({{{qrPNG}}}, {{{qrSVG}}}) in one template"
         case .unknownField(let file, let line, let name):

@@ -83,6 +83,9 @@ enum LetterTemplates {
         "qrSVG", "questions", "helpdesk", "login", "keep", "label", "value", "key", ".",
     ]
 
+    /// The fields that are lists, in letters and sheets: a section over one repeats its body per item.
+    static let listFields: Set<String> = ["senderLines", "recipientLines", "manualEntry", "rows", "sections", "receipt"]
+
     /// The fields a handover-sheet template may use; inside `rows`, `label` and `value`; inside
     /// `sections`, `heading` and `text`.
     static let sheetFields: Set<String> = [

@@ -467,6 +467,15 @@ public final class Register {
         return record.user
     }
 
+    /// The users, other than revoked ones, whom the register records in `slot` of token `serial`.
+    public func holders(ofSlot slot: Int, onToken serial: String) throws -> [String] {
+        try read {
+            try String.fetchAll(
+                $0, sql: "SELECT username FROM users WHERE token_serial = ? AND slot = ? AND state != ? ORDER BY username",
+                arguments: [serial, slot, UserState.revoked.rawValue])
+        }
+    }
+
     /// Whether the register has a user by that name.
     public func contains(_ username: String) throws -> Bool {
         try read { try UserRecord.exists($0, key: username) }

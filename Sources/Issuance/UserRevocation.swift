@@ -49,13 +49,15 @@ public enum UserRevocation {
         try driver.checkTrust(policy)
         try driver.verifyPIN(try pin(serial))
         let outcome: TokenOutcome
+        // A shortened name (a Pro's) can match another user's: nobody else may be recorded there.
+        let othersRecorded = try register.holders(ofSlot: slot, onToken: serial).contains { $0 != username }
         switch try driver.slots().first(where: { $0.slot == SlotIndex(slot) }) {
         case nil:
             outcome = .alreadyEmpty(serial: serial, slot: slot)
         case let entry? where user.slotLabel == nil:
             _ = entry
             outcome = .unrecorded(serial: serial, slot: slot)
-        case let entry? where !driver.holds(user.slotLabel, in: entry):
+        case let entry? where othersRecorded || !driver.holds(user.slotLabel, in: entry):
             outcome = .reused(serial: serial, slot: slot, label: entry.configuration.label)
         case _?:
             try TokenMaintenance(driver: driver).erase(SlotIndex(slot), pin: try pin(serial))

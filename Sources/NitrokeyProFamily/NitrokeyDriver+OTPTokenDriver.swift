@@ -98,13 +98,12 @@ extension NitrokeyDriver: OTPTokenDriver {
                 slot.kind == .hotp
                 ? .hotp(counter: details.counterOrInterval)
                 : .totp(period: UInt32(UInt16(truncatingIfNeeded: details.counterOrInterval)))
-            let parts = details.name.split(separator: ":", maxSplits: 1).map(String.init)
+            let (issuer, account) = Self.issuerAndAccount(details.name)
             entries.append(
                 SlotEntry(
                     slot: Self.index(slot),
                     configuration: SlotConfiguration(
-                        kind: kind, algorithm: .sha1, digits: details.config.digits,
-                        issuer: parts.count == 2 ? parts[0] : "", account: parts.last ?? "")))
+                        kind: kind, algorithm: .sha1, digits: details.config.digits, issuer: issuer, account: account)))
         }
         return entries
     }
@@ -133,9 +132,16 @@ extension NitrokeyDriver: OTPTokenDriver {
         throw .slot(nil, .full(wanted == .hotp ? "HOTP " : "TOTP "))
     }
 
-    /// The Pro keeps the first 15 bytes of "issuer:account".
+    /// The Pro keeps the first 15 bytes of "issuer:account", listed as `slots()` reads them.
     public func listedLabel(_ label: String) -> String {
-        NitrokeyName.truncated(label, toBytes: NitrokeyName.slotNameSize)
+        let (issuer, account) = Self.issuerAndAccount(NitrokeyName.truncated(label, toBytes: NitrokeyName.slotNameSize))
+        return SlotConfiguration(kind: .totp(period: 30), algorithm: .sha1, digits: 6, issuer: issuer, account: account).label
+    }
+
+    /// A stored slot name read as "issuer:account" (no colon: the account alone).
+    static func issuerAndAccount(_ name: String) -> (issuer: String, account: String) {
+        guard let colon = name.firstIndex(of: ":") else { return ("", name) }
+        return (String(name[..<colon]), String(name[name.index(after: colon)...]))
     }
 
     /// Writes in clear (the Pro's protocol has no encrypted import); the name is "issuer:account"

@@ -59,7 +59,8 @@ struct LetterOptions: ParsableArguments {
         {
             switch error {
             case .missingDirectory, .missingFile, .unreadable: throw CLIFailure.noInput("\(error)")
-            case .tooLarge, .nestedTooDeep, .nestedInItself, .tooManyQRCodes, .unknownField, .unsupportedTag,
+            case .tooLarge, .nestedTooDeep, .nestedInItself, .qrCodeRepeated, .tooManyQRCodes, .unknownField,
+                .unsupportedTag,
                 .noQRCode, .escapedSVG, .syntax:
                 throw CLIFailure.badInput("\(error)")
             }

@@ -80,11 +80,20 @@ struct DurableFileTests {
 
         FileManager.default.createFile(atPath: temporary.string, contents: Data("in use".utf8))
         let writer = try FileDescriptor.open(temporary, .readOnly)
-        defer { try? writer.close() }
         #expect(cfilesync_lock_exclusive(writer.rawValue) == 0)
         try DurableFile.write([3], to: path, existing: .replaceRegularFile)
         #expect(try contents(path) == [3])
         #expect(try contents(temporary) == Array("in use".utf8))
+        #expect(try leftovers() == [".slip.txt.tmp"])
+        try? writer.close()
+
+        // Anything but a regular file at the name is left alone too.
+        try FileManager.default.removeItem(atPath: temporary.string)
+        try FileManager.default.createDirectory(atPath: temporary.string, withIntermediateDirectories: false)
+        try DurableFile.write([4], to: path, existing: .replaceRegularFile)
+        #expect(try contents(path) == [4])
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: temporary.string, isDirectory: &isDirectory) && isDirectory.boolValue)
         #expect(try leftovers() == [".slip.txt.tmp"])
     }
 

@@ -108,6 +108,22 @@ struct LetterTemplateTests {
         }
     }
 
+    /// The cap on QR codes counts tags, so a QR code that a section would repeat is refused.
+    @Test func aQRCodeASectionWouldRepeatIsRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let asSection = try write("letter.fr.mustache", "{{#qrSVG}}{{{.}}}{{{.}}}{{/qrSVG}}")
+        #expect(throws: LetterTemplateError.qrCodeRepeated(file: asSection, line: 1, section: "qrSVG")) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
+        let inList = try write("letter.fr.mustache", "{{#senderLines}}\n{{{qrPNG}}}{{/senderLines}}")
+        #expect(throws: LetterTemplateError.qrCodeRepeated(file: inList, line: 2, section: "senderLines")) {
+            try LetterRenderer(overrides: directory, languages: [.fr])
+        }
+        // Inside a section that is not a list (shown once or not at all) it is fine.
+        _ = try write("letter.fr.mustache", "{{#login}}{{{qrPNG}}}{{/login}}")
+        _ = try LetterRenderer(overrides: directory, languages: [.fr])
+    }
+
     @Test func moreQRCodesThanTheBoundAreRefused() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let within = String(repeating: "{{{qrSVG}}}", count: LetterRenderer.maximumQRCodes)

@@ -217,9 +217,9 @@ struct NitrokeyIssueTests {
             ])
         #expect(issued.status == 77)
         #expect(issued.stderr.contains("Nina Kunz: the admin PIN chosen has 6 characters; the token takes 8 to 20"), "\(issued.stderr)")
-        let slots = try emulator.tokenforge(["slots", "--json", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "12345678"])
-        #expect(slots.status == 0, "the factory PIN no longer opens the Pro: \(slots.stderr)")
-        #expect(try slots.json([SlotJSON].self).isEmpty)
+        let factory = try emulator.tokenforge(["pin", "verify", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "12345678"])
+        #expect(factory.status == 0, "the factory PIN no longer opens the Pro: \(factory.stderr)")
+        #expect(try emulator.tokenforge(["slots", "--json", "--device", String(serial)]).json([SlotJSON].self).isEmpty)
     }
 
     /// A run killed between sealing a Pro's new admin PIN in the register and changing it on the
@@ -249,10 +249,11 @@ struct NitrokeyIssueTests {
             ])
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(issued.stderr.contains("nk: token \(serial) programmed and verified"))
+        let verified = try emulator.tokenforge(
+            ["pin", "verify", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "87654321"])
+        #expect(verified.status == 0, "the Pro's admin PIN is not the register's: \(verified.stderr)")
         let info = try emulator.tokenforge(["info", "--json", "--device", String(serial)]).json(PINRetriesJSON.self)
         #expect(info.pinRetries == 3)
-        let slots = try emulator.tokenforge(["slots", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "87654321"])
-        #expect(slots.status == 0, "\(slots.stderr)")
     }
 
     /// A Pro keeps 15 bytes of "issuer:account": its slot is still known as the user's, so a

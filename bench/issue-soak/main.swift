@@ -296,6 +296,15 @@ for cycle in 1...cycles {
             }
             var tokenEnvironment = environment
             tokenEnvironment["TOKENFORGE_PIN"] = pin
+            // A Pro lists slots and codes without its admin PIN: check the PIN itself.
+            if isNitrokey {
+                let verified = try ChildProcess.run(
+                    tokenforge, ["pin", "verify", "--device", serial], environment: tokenEnvironment, timeout: .seconds(30))
+                if verified.status != 0 {
+                    counts.unknownPIN += 1
+                    problem(cycle, "the PIN the register or slip gives does not open \(serial): \(verified.stderr)")
+                }
+            }
             let listing = try ChildProcess.run(
                 tokenforge, ["slots", "--json", "--device", serial], environment: tokenEnvironment, timeout: .seconds(30))
             guard listing.status == 0 else {

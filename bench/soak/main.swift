@@ -34,10 +34,15 @@ enum Fault: CaseIterable {
 final class FaultTrigger {
     var trigger = Int.max
     var arm: () -> Void = {}
+    /// Whether the cycle got as far as the trigger, so that its fault was armed.
+    private(set) var fired = false
     private var count = 0
     func tick() {
         count += 1
-        if count == trigger { arm() }
+        if count == trigger {
+            fired = true
+            arm()
+        }
     }
 }
 
@@ -105,6 +110,7 @@ struct Counts {
     var cycles = 0
     var verified = 0
     var failed = 0
+    var faultsFired = 0
     var falseVerified = 0
     var halfWritten = 0
     var unexplained = 0
@@ -253,7 +259,8 @@ func soak(_ family: Family, clock: SharedClock, seed: UInt64) throws -> Counts {
         let new = draw(slot, kind, account: family.namedSlots ? "s\(slot.rawValue)" : "u\(counts.cycles)", using: &random)
         let fault = Fault.allCases.randomElement(using: &random)!
         let trigger = FaultTrigger()
-        trigger.trigger = Int.random(in: 1...14, using: &random)
+        // A YubiKey cycle sends about 8 APDUs, a HID cycle dozens of reports.
+        trigger.trigger = Int.random(in: 1...(family.namedSlots ? 8 : 14), using: &random)
         let amount = Int.random(in: 1...3, using: &random)
         trigger.arm = {
             var random = shared
@@ -276,6 +283,7 @@ func soak(_ family: Family, clock: SharedClock, seed: UInt64) throws -> Counts {
         } catch {
             outcome = "\(error)".prefix(40).description
         }
+        if trigger.fired, fault != .none { counts.faultsFired += 1 }
         counts.outcomes[verified ? "verified" : "\(fault): " + outcome.split(separator: ":").first!, default: 0] += 1
         verified ? (counts.verified += 1) : (counts.failed += 1)
         // Faults off, power back, the card's clock moved on; read the slot with a fresh driver.
@@ -319,11 +327,11 @@ func soak(_ family: Family, clock: SharedClock, seed: UInt64) throws -> Counts {
 let start = ContinuousClock.now
 var totals = Counts()
 let clock = SharedClock()
-print("family\tcycles\tverified\tfailed\tfalse verified\thalf-written\tunexplained")
+print("family\tcycles\tfaults fired\tverified\tfailed\tfalse verified\thalf-written\tunexplained")
 for family in try makeFamilies(clock: clock) {
     let counts = try soak(family, clock: clock, seed: seed)
     print(
-        "\(family.name)\t\(counts.cycles)\t\(counts.verified)\t\(counts.failed)\t\(counts.falseVerified)\t\(counts.halfWritten)\t\(counts.unexplained)")
+        "\(family.name)\t\(counts.cycles)\t\(counts.faultsFired)\t\(counts.verified)\t\(counts.failed)\t\(counts.falseVerified)\t\(counts.halfWritten)\t\(counts.unexplained)")
     for (outcome, number) in counts.outcomes.sorted(by: { $0.key < $1.key }) { print("    \(number)\t\(outcome)") }
     totals.falseVerified += counts.falseVerified
     totals.halfWritten += counts.halfWritten
