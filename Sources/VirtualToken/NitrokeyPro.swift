@@ -493,7 +493,8 @@ public final class NitrokeyPro {
     /// report_protocol.c `cmd_set_time`: a soft set (reset 0) refuses a device never set and a time
     /// earlier than the last one set; the time set is kept in flash, in minutes.
     private func setTime(_ time: UInt64, reset: Bool) throws {
-        let minutes = UInt32(truncatingIfNeeded: (Int64(bitPattern: time) - Self.timeEpoch) / 60)
+        // Wrapping, as the firmware's 64-bit arithmetic does: any time a host sends is taken.
+        let minutes = UInt32(truncatingIfNeeded: (Int64(bitPattern: time) &- Self.timeEpoch) / 60)
         if !reset {
             guard let record = flash.value(.init(type: RecordType.lastTime, index: 0)), record.count == 4 else {
                 throw Refusal(status: .timestampWarning)

@@ -111,6 +111,14 @@ struct NitrokeyProTests {
         }
     }
 
+    /// The nitrokey-device fuzz target's reproducer: a time near 2^63 trapped the model.
+    @Test func anyTimeAHostSendsIsTakenWithoutATrap() throws {
+        let pro = try makePro()
+        for time in [UInt64(1) << 63, UInt64.max, (UInt64(1) << 63) - 1, 0] {
+            #expect(try send(pro, .setTime(reset: true, time: time)).result == .ok, "time \(time)")
+        }
+    }
+
     @Test func theClockRunsFromTheTimeSet() throws {
         let pro = try makePro()
         try send(pro, .setTime(reset: true, time: 1_700_000_000))
