@@ -197,24 +197,35 @@ struct IssueCommandTests {
 /// Staff issuance onto a Nitrokey Pro served by the emulator.
 @Suite(.timeLimit(.minutes(5)))
 struct NitrokeyIssueTests {
-    /// A chosen admin PIN the Pro cannot take is refused naming the user, before the Pro changes.
-    @Test func aChosenPINOfTheWrongLengthIsRefusedNamingTheUser() throws {
+    /// An emulator serving one Pro (factory admin PIN 12345678) and a roster giving it to "nk".
+    static func proWithRoster(email: String) throws -> (EmulatorHarness, Substring) {
         let emulator = try EmulatorHarness(count: 0, extraArguments: ["--nitrokey", "1"])
         let devices = try emulator.tokenforge(["devices"])
         let serial = try #require(
             devices.stdout.split(separator: "\n").first { $0.contains("20a0:4108") }?.split(separator: "\t").first)
         _ = try emulator.directory.file(
             "roster.csv",
-            contents: "username,display_name,email,language,method,token_serial\nnk,Nina Kunz,nina@example.org,de,token,\(serial)\n")
-        let issued = try emulator.tokenforge(
+            contents: "username,display_name,email,language,method,token_serial\nnk,Nina Kunz,\(email),de,token,\(serial)\n")
+        return (emulator, serial)
+    }
+
+    /// `issue` of the roster with `--token-pin ask`, the administrator choosing `chosen`.
+    static func issueAskingPIN(_ emulator: EmulatorHarness, chosen: String) throws -> ChildProcess.Result {
+        try emulator.tokenforge(
             [
                 "issue", emulator.directory.path("roster.csv"), "--issuer", "ACME", "--out", emulator.directory.path("out"),
                 "--export", "uris", "--token-pin", "ask", "--register", emulator.directory.path("register.sqlite"),
             ],
             environment: [
                 "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PIN": "12345678",
-                "TOKENFORGE_TOKEN_PIN": "123456",
+                "TOKENFORGE_TOKEN_PIN": chosen,
             ])
+    }
+
+    /// A chosen admin PIN the Pro cannot take is refused naming the user, before the Pro changes.
+    @Test func aChosenPINOfTheWrongLengthIsRefusedNamingTheUser() throws {
+        let (emulator, serial) = try Self.proWithRoster(email: "nina@example.org")
+        let issued = try Self.issueAskingPIN(emulator, chosen: "123456")
         #expect(issued.status == 77)
         #expect(issued.stderr.contains("Nina Kunz: the admin PIN chosen has 6 characters; the token takes 8 to 20"), "\(issued.stderr)")
         let factory = try emulator.tokenforge(["pin", "verify", "--device", String(serial)], environment: ["TOKENFORGE_PIN": "12345678"])
@@ -226,27 +237,13 @@ struct NitrokeyIssueTests {
     /// Pro: the next run finds the register's PIN wrong, unlocks with the current one, changes it
     /// again, and the Pro's tries are whole again.
     @Test func aPINChangeThatDidNotReachTheProIsMadeAgain() throws {
-        let emulator = try EmulatorHarness(count: 0, extraArguments: ["--nitrokey", "1"])
-        let devices = try emulator.tokenforge(["devices"])
-        let serial = try #require(
-            devices.stdout.split(separator: "\n").first { $0.contains("20a0:4108") }?.split(separator: "\t").first)
-        _ = try emulator.directory.file(
-            "roster.csv",
-            contents: "username,display_name,email,language,method,token_serial\nnk,Nina Kunz,nina@example.org,de,token,\(serial)\n")
-        let registerPath = emulator.directory.path("register.sqlite")
+        let (emulator, serial) = try Self.proWithRoster(email: "nina@example.org")
         do {
-            let register = try Register(path: registerPath, passphrase: "admin passphrase", newKey: .lowCost())
+            let register = try Register(
+                path: emulator.directory.path("register.sqlite"), passphrase: "admin passphrase", newKey: .lowCost())
             try register.storeTokenPIN(String(serial), Array("87654321".utf8))
         }
-        let issued = try emulator.tokenforge(
-            [
-                "issue", emulator.directory.path("roster.csv"), "--issuer", "ACME", "--out", emulator.directory.path("out"),
-                "--export", "uris", "--token-pin", "ask", "--register", registerPath,
-            ],
-            environment: [
-                "TOKENFORGE_ADMIN_PASSPHRASE": "admin passphrase", "TOKENFORGE_PIN": "12345678",
-                "TOKENFORGE_TOKEN_PIN": "11112222",
-            ])
+        let issued = try Self.issueAskingPIN(emulator, chosen: "11112222")
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(issued.stderr.contains("nk: token \(serial) programmed and verified"))
         let verified = try emulator.tokenforge(
@@ -259,14 +256,7 @@ struct NitrokeyIssueTests {
     /// A Pro keeps 15 bytes of "issuer:account": its slot is still known as the user's, so a
     /// reissue (or a resumed run) writes into it again and a revoke erases it.
     @Test func aLongAccountShortenedByTheProKeepsItsSlotThroughReissueAndRevoke() throws {
-        let emulator = try EmulatorHarness(count: 0, extraArguments: ["--nitrokey", "1"])
-        let devices = try emulator.tokenforge(["devices"])
-        let serial = try #require(
-            devices.stdout.split(separator: "\n").first { $0.contains("20a0:4108") }?.split(separator: "\t").first)
-        _ = try emulator.directory.file(
-            "roster.csv",
-            contents: "username,display_name,email,language,method,token_serial\n"
-                + "nk,Nina Kunz,nina.kunz-lehmann@example.org,de,token,\(serial)\n")
+        let (emulator, serial) = try Self.proWithRoster(email: "nina.kunz-lehmann@example.org")
         let register = ["--register", emulator.directory.path("register.sqlite")]
         let outputs = ["--issuer", "ACME", "--out", emulator.directory.path("out"), "--export", "uris", "--token-pin", "ask"]
         let environment = [
