@@ -85,9 +85,7 @@ public enum Roster {
             ])
         }
         var errors: [RosterError] = []
-        let names = header.fields.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_")
-        }
+        let names = header.fields.map { trimmed($0).lowercased().replacingOccurrences(of: " ", with: "_") }
         for (index, name) in names.enumerated() where !(required + optional).contains(name) {
             errors.append(
                 RosterError(
@@ -126,7 +124,7 @@ public enum Roster {
                 continue
             }
             func value(_ name: String) -> String {
-                column(name).map { record.fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
+                column(name).map { trimmed(record.fields[$0]) } ?? ""
             }
             let username = value("username")
             if let problem = RosterField.usernameProblem(username) {
@@ -189,6 +187,15 @@ public enum Roster {
 }
 
 extension Roster {
+    /// The field without leading and trailing spaces and tabs (Unicode's horizontal whitespace),
+    /// as it is when nothing needs trimming.
+    static func trimmed(_ field: String) -> String {
+        guard let first = field.unicodeScalars.first, let last = field.unicodeScalars.last,
+            CharacterSet.whitespaces.contains(first) || CharacterSet.whitespaces.contains(last)
+        else { return field }
+        return field.trimmingCharacters(in: .whitespaces)
+    }
+
     /// The non-empty lines of an address field, split at line breaks and `|`.
     public static func addressLines(_ field: String) -> [String] {
         field.split(whereSeparator: { $0.isNewline || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -10,12 +10,18 @@ enum RosterField {
     static let emailLimit = 254
     static let serialLimit = 64
 
+    static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+
     /// C0 and C1 control characters (NUL, ESC, DEL among them), which no export, letter or
     /// terminal shows faithfully, and the Unicode line and paragraph separators.
     static func controlCharacterProblem(_ field: String) -> String? {
         guard
             let bad = field.unicodeScalars.first(where: {
-                $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}"
+                $0.isASCII
+                    ? $0.value < 0x20 || $0.value == 0x7F
+                    : $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}"
             })
         else { return nil }
         return "holds the control character U+\(String(format: "%04X", bad.value)): remove it"
@@ -29,10 +35,10 @@ enum RosterField {
             return "username is \(username.utf8.count) bytes: at most \(usernameLimit)"
         }
         let allowed = username.unicodeScalars.allSatisfy {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-@".unicodeScalars.contains($0))
+            isASCIIAlphanumeric($0) || "._-@".unicodeScalars.contains($0)
         }
         let first = username.unicodeScalars.first!
-        guard allowed, first.isASCII, CharacterSet.alphanumerics.contains(first) else {
+        guard allowed, isASCIIAlphanumeric(first) else {
             return
                 "username \"\(username)\" must start with a letter or digit and hold only ASCII letters, digits, dots, dashes, underscores and @"
         }
@@ -67,7 +73,7 @@ enum RosterField {
     /// Letters, digits, `.`, `_` and `-`, as token serials are printed.
     static func serialProblem(_ serial: String) -> String? {
         let allowed = serial.unicodeScalars.allSatisfy {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            isASCIIAlphanumeric($0) || "._-".unicodeScalars.contains($0)
         }
         guard allowed, serial.utf8.count <= serialLimit else {
             return "token serial \"\(serial)\" must be at most \(serialLimit) ASCII letters, digits, dots, dashes or underscores"

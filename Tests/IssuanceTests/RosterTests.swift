@@ -27,6 +27,29 @@ struct RosterTests {
         }
     }
 
+    /// Records end at LF, CRLF or a lone CR; a line break inside quotes counts as a line, so a
+    /// problem further down is named at the line an editor shows.
+    @Test func everyLineEndingEndsARecordAndLinesAreCountedInsideQuotes() {
+        let text =
+            "username,display_name,email,language,method,address\r\n"
+            + "a,A,a@x.org,fr,app,\"Rue du Lac 1\r\n1000 Lausanne\"\rb,B,b@x.org,de,app,\"x\ny\"\n"
+            + "c,C,c@x.org,xx,app,\n"
+        #expect {
+            try Roster.parse(text, file: "r.csv")
+        } throws: { error in
+            (error as? RosterErrors)?.errors.map(\.description)
+                == ["r.csv:6:4: language \"xx\" is not one of fr, de, it, en"]
+        }
+    }
+
+    /// Delimiters are the ASCII comma, quote and line breaks, whatever follows them: a combining
+    /// accent after a comma belongs to the next field, and letters outside ASCII pass unchanged.
+    @Test func delimitersAreASCIIWhateverCharacterFollows() throws {
+        let text = Self.header + "ab,\u{301}Zoë \u{1F511},ab@x.org,fr,app,,\n"
+        let entries = try Roster.parse(text, file: "r.csv")
+        #expect(entries.map(\.displayName) == ["\u{301}Zoë \u{1F511}"])
+    }
+
     @Test func anAddressSplitsIntoLinesAtBarsAndLineBreaks() throws {
         let text =
             "username,display_name,email,language,method,address\n"
